@@ -1,0 +1,1 @@
+//! The SQLite archive: pool setup, migrations, and query functions per resource.

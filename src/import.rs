@@ -1,0 +1,1 @@
+//! Files into the database: parse in parallel, write one statement per savepoint.

@@ -1,0 +1,1 @@
+//! The axum web server: router, state, errors, pages and JSON.
