@@ -88,6 +88,14 @@ impl Registry {
         None
     }
 
+    /// Registry speakers a title names as speaking, in title order
+    /// (`Foreign Minister Sergey Lavrov and CIS Secretary-General Sergey Lebedev ...`,
+    /// `... С.В.Лаврова ...`), inflected and possessive forms included.
+    pub fn speakers_in_title(&self, title: &str) -> Vec<&Speaker> {
+        let _ = title;
+        Vec::new()
+    }
+
     /// Forums a title names, in title order.
     pub fn forums_in_title(&self, title: &str) -> Vec<&Forum> {
         let _ = title;
