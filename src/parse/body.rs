@@ -632,9 +632,9 @@ fn press_side(
         }
         let in_title = named_in_title(ctx, key);
         let is_press = if has_q {
-            // A participant the title names speaks after a known speaker; a host or
-            // outlet introducing the questions does not.
-            !answers_q && (answered || before_q) && !(in_title && follows_known)
+            // A second answerer speaks after a known speaker; a host or outlet
+            // introducing the questions does not.
+            !answers_q && !follows_known && (answered || before_q)
         } else {
             answered && (!in_title || ctx.kind == Kind::Interview)
         };
