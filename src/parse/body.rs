@@ -626,7 +626,11 @@ fn press_side(
             let prev = if i > 0 { whos[i - 1] } else { None };
             let next = whos.get(i + 1).copied().flatten();
             answers_q |= matches!(prev, Some(Who::Question));
-            follows_known |= matches!(prev, Some(Who::Answer | Who::Known(_)));
+            follows_known |= match prev {
+                Some(Who::Answer | Who::Known(_)) => true,
+                Some(Who::Generic(other)) => other != key,
+                _ => false,
+            };
             answered |= matches!(next, Some(Who::Answer | Who::Known(_)));
             before_q |= matches!(next, Some(Who::Question));
         }
