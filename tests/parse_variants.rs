@@ -16,8 +16,11 @@ fn parse(name: &str) -> Statement {
     parse_bytes(&bytes, &Registry::builtin()).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-/// `(kind, anchor, speaker, label, note)` of every segment.
-fn turns(st: &Statement) -> Vec<(&str, &str, Option<&str>, Option<&str>, Option<&str>)> {
+/// `(kind, anchor, speaker, label, note)` of a segment.
+type Turn<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+
+/// The [`Turn`] of every segment.
+fn turns(st: &Statement) -> Vec<Turn<'_>> {
     st.segments
         .iter()
         .map(|s| {
