@@ -143,7 +143,9 @@ fn is_header_line(text: &str) -> bool {
 }
 
 /// Reads the header lines; `looks_like_label` tells a speaker label from a title.
-pub fn read(lines: &[Line], looks_like_label: impl Fn(&str) -> bool) -> Header {
+/// With `guess_title` false, only a line after a date line or breadcrumbs, or one that
+/// ends with a date, is a title (a dataset row brings its title from outside the text).
+pub fn read(lines: &[Line], looks_like_label: impl Fn(&str) -> bool, guess_title: bool) -> Header {
     let mut h = Header::default();
     let mut context = false; // a date line or breadcrumb: the next line is the title
     let mut i = 0;
@@ -168,7 +170,7 @@ pub fn read(lines: &[Line], looks_like_label: impl Fn(&str) -> bool) -> Header {
                 h.languages = langs;
             }
         } else if let Some((title, used)) = (h.title.is_none())
-            .then(|| title_at(lines, i, context, &looks_like_label))
+            .then(|| title_at(lines, i, context, guess_title, &looks_like_label))
             .flatten()
         {
             h.title = clean_title(&title);
@@ -188,6 +190,7 @@ fn title_at(
     lines: &[Line],
     i: usize,
     context: bool,
+    guess: bool,
     looks_like_label: &impl Fn(&str) -> bool,
 ) -> Option<(String, usize)> {
     let first = lines[i].text.as_str();
@@ -213,7 +216,7 @@ fn title_at(
         title = joined;
         used += 1;
     }
-    if dated || context || is_title(first) {
+    if dated || context || (guess && is_title(first)) {
         if !dated && !context && ends_sentence(&title) && used > 1 {
             return Some((first.to_string(), 1));
         }
