@@ -79,10 +79,9 @@ fn assert_contract_keys(line: &str) -> serde_json::Value {
 
 #[test]
 fn bad_files_are_reported_and_the_rest_parsed() {
-    let good = fixture("seeds/003_e563b7151c10cdad.txt");
     let files = [
         fixture("cli/empty.txt"),
-        good.clone(),
+        fixture("seeds/003_e563b7151c10cdad.txt"),
         fixture("cli/binary.txt"),
         fixture("cli/latin1.txt"),
         fixture("cli/blank.txt"),
