@@ -760,16 +760,48 @@ pub async fn remove(pool: &SqlitePool, ids: &[String]) -> anyhow::Result<Vec<Str
     Ok(unknown)
 }
 
+/// Options of `communique import`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ImportArgs {
+    /// The archive database.
+    #[arg(long, env = "COMMUNIQUE_DB", default_value = "communique.db")]
+    pub db: PathBuf,
+    /// A registry file or folder (TOML) merged over the built-in speakers and forums.
+    #[arg(long, env = "COMMUNIQUE_REGISTRY")]
+    pub registry: Option<PathBuf>,
+    /// Files and folders to import (folders: their `.txt` files, recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Options of `communique reparse`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReparseArgs {
+    /// The archive database.
+    #[arg(long, env = "COMMUNIQUE_DB", default_value = "communique.db")]
+    pub db: PathBuf,
+    /// A registry file or folder (TOML) merged over the built-in speakers and forums.
+    #[arg(long, env = "COMMUNIQUE_REGISTRY")]
+    pub registry: Option<PathBuf>,
+}
+
+/// Options of `communique remove`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RemoveArgs {
+    /// The archive database.
+    #[arg(long, env = "COMMUNIQUE_DB", default_value = "communique.db")]
+    pub db: PathBuf,
+    /// Ids of the statements to remove.
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+}
+
 /// `communique import PATH...`: the summary line last on stdout; status 1 when any
 /// file failed.
-pub async fn run_import(
-    db: &Path,
-    registry: Option<&Path>,
-    paths: &[PathBuf],
-) -> anyhow::Result<ExitCode> {
-    let registry = Registry::load(registry)?;
-    let pool = db::connect(db).await?;
-    let summary = import_paths(&pool, paths, &registry, &ImportOptions::default()).await;
+pub async fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let registry = Registry::load(args.registry.as_deref())?;
+    let pool = db::connect(&args.db).await?;
+    let summary = import_paths(&pool, &args.paths, &registry, &ImportOptions::default()).await;
     pool.close().await;
     let summary = summary?;
     println!("{summary}");
@@ -777,9 +809,9 @@ pub async fn run_import(
 }
 
 /// `communique reparse`: the summary line last on stdout; status 1 when any failed.
-pub async fn run_reparse(db: &Path, registry: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let registry = Registry::load(registry)?;
-    let pool = db::connect(db).await?;
+pub async fn run_reparse(args: ReparseArgs) -> anyhow::Result<ExitCode> {
+    let registry = Registry::load(args.registry.as_deref())?;
+    let pool = db::connect(&args.db).await?;
     let summary = reparse(&pool, &registry, &ImportOptions::default()).await;
     pool.close().await;
     let summary = summary?;
@@ -789,15 +821,15 @@ pub async fn run_reparse(db: &Path, registry: Option<&Path>) -> anyhow::Result<E
 
 /// `communique remove ID...`: `removed N` on stdout; each unknown id on stderr and
 /// status 1.
-pub async fn run_remove(db: &Path, ids: &[String]) -> anyhow::Result<ExitCode> {
-    let pool = db::connect(db).await?;
-    let unknown = remove(&pool, ids).await;
+pub async fn run_remove(args: RemoveArgs) -> anyhow::Result<ExitCode> {
+    let pool = db::connect(&args.db).await?;
+    let unknown = remove(&pool, &args.ids).await;
     pool.close().await;
     let unknown = unknown?;
     for id in &unknown {
         eprintln!("{id}: no such statement");
     }
-    println!("removed {}", ids.len() - unknown.len());
+    println!("removed {}", args.ids.len() - unknown.len());
     Ok(status(unknown.len() as u64))
 }
 
