@@ -381,8 +381,9 @@ async fn dump(pool: &SqlitePool) -> String {
             .iter()
             .map(|c| format!("quote(\"{c}\")"))
             .collect::<Vec<_>>();
-        let order = (1..=columns.len())
-            .map(|i| i.to_string())
+        let order = columns
+            .iter()
+            .map(|c| format!("\"{c}\""))
             .collect::<Vec<_>>();
         let rows: Vec<String> = sqlx::query_scalar(&format!(
             "SELECT {} FROM \"{table}\" ORDER BY {}",
@@ -762,6 +763,7 @@ async fn a_write_failing_midway_leaves_no_half_statement() {
             seed(MINSK).replace("Sergei Aleinik", "Sergei Zaleinikov"),
         )
         .unwrap();
+        // Another page (the Almaty one placed elsewhere): a new statement, imported.
         let other = dir.path().join("other.txt");
         std::fs::write(
             &other,
@@ -770,7 +772,7 @@ async fn a_write_failing_midway_leaves_no_half_statement() {
         .unwrap();
         assert_eq!(
             import(&pool, &[&file, &other]).await,
-            summary(0, 1, 0, 1),
+            summary(1, 0, 0, 1),
             "{action}"
         );
         assert_eq!(id_of_file(&pool, "minsk.txt").await, id);
