@@ -115,7 +115,7 @@ fn is_header_line(line: &str, statement: &Statement) -> bool {
         || RESIDUE_LINES.contains(&line)
         || line.starts_with("Home \\")
         || (!title.is_empty()
-            && title.starts_with(
+            && title.contains(
                 line.trim_end_matches(" - Министерство иностранных дел Российской Федерации"),
             ))
 }
