@@ -3,6 +3,12 @@
 //! Files are parsed into [`model::Statement`]s by a pure parser, written to one SQLite
 //! file by the importer, and served as pages, JSON and search by an axum server.
 
+/// Command-line interface.
+pub mod cli;
+/// The SQLite archive: pool, migrations and query functions per resource.
+pub mod db;
+/// Files into the database: identity, one transaction per statement.
+pub mod import;
 /// The domain types: statements, turns, speakers, forums.
 pub mod model;
 /// Text in, `Statement` out: headers, labels, turns, footers, dates. Pure, no I/O.
@@ -11,11 +17,5 @@ pub mod parse;
 pub mod registry;
 /// Decoding, normalising, transliterating and slugging text.
 pub mod text;
-/// The SQLite archive: pool, migrations and query functions per resource.
-pub mod db;
-/// Files into the database: identity, one transaction per statement.
-pub mod import;
 /// The axum web server: router, pages, JSON API.
 pub mod web;
-/// Command-line interface.
-pub mod cli;

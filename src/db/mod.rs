@@ -1,1 +1,4 @@
 //! The SQLite archive: pool setup, migrations, and query functions per resource.
+
+/// Read queries behind the web pages: lists, counts, speakers, forums, years.
+pub mod browse;

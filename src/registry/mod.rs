@@ -74,12 +74,16 @@ impl Registry {
 
     /// The forum with this slug (case-insensitive).
     pub fn forum(&self, slug: &str) -> Option<&Forum> {
-        self.forums.iter().find(|f| f.slug.eq_ignore_ascii_case(slug))
+        self.forums
+            .iter()
+            .find(|f| f.slug.eq_ignore_ascii_case(slug))
     }
 
     /// The speaker with this slug (case-insensitive).
     pub fn speaker(&self, slug: &str) -> Option<&Speaker> {
-        self.speakers.iter().find(|s| s.slug.eq_ignore_ascii_case(slug))
+        self.speakers
+            .iter()
+            .find(|s| s.slug.eq_ignore_ascii_case(slug))
     }
 
     /// The speaker a printed name or label refers to (`S.V. Lavrov`, `Сергей Лавров`).
