@@ -15,6 +15,8 @@ pub mod model;
 pub mod parse;
 /// Forums and speakers: built-in data files merged with the user's own.
 pub mod registry;
+/// Full-text search: the query language, translated into safe FTS5 expressions.
+pub mod search;
 /// Decoding, normalising, transliterating and slugging text.
 pub mod text;
 /// The axum web server: router, pages, JSON API.
