@@ -2,6 +2,7 @@
 //! the statement as JSON (Contract 1's object).
 
 use askama::Template;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -10,7 +11,7 @@ use chrono::NaiveDate;
 use crate::db::browse::{self, Count, ListQuery, StatementRow};
 use crate::model::{ForumRef, Kind, Segment, SegmentKind, SpeakerRef, Statement};
 use crate::web::params::{prev_next, Filters, RawParams, Sort};
-use crate::web::{html, moved, AppState, Error, Layout, Result};
+use crate::web::{html, moved, path_param, AppState, Error, Layout, Result};
 
 /// `12 September 2012`.
 pub fn human_date(date: NaiveDate) -> String {
@@ -436,8 +437,9 @@ async fn find(state: &AppState, id: &str) -> Result<Found> {
 /// `GET /statements/{id}`.
 pub async fn show_statement(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Response> {
+    let id = path_param(id)?;
     let s = match find(&state, &id).await? {
         Found::Statement(s) => s,
         Found::Moved(target) => return Ok(moved(&format!("/statements/{target}"))),
@@ -480,8 +482,9 @@ pub struct ExchangePage {
 /// `GET /statements/{id}/answers/{e}`.
 pub async fn show_exchange(
     State(state): State<AppState>,
-    Path((id, e)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Response> {
+    let (id, e) = path_param(path)?;
     let s = match find(&state, &id).await? {
         Found::Statement(s) => s,
         Found::Moved(target) => {
@@ -561,8 +564,9 @@ pub async fn show_exchange(
 /// `GET /api/statements/{id}`: Contract 1's object.
 pub async fn api_statement(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Response> {
+    let id = path_param(id)?;
     match find(&state, &id).await? {
         Found::Statement(s) => Ok(Json(s).into_response()),
         Found::Moved(target) => Ok(moved(&format!("/api/statements/{target}"))),
