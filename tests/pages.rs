@@ -439,6 +439,8 @@ async fn statement_page_shows_facts_contents_and_every_turn_with_its_anchor() {
         // Contents: each question's first words, linking to its anchor.
         "<a href=\"#q1\"><span class=\"num\">1.</span> What is the focal point of the CSTO statement on the INF Treaty?</a>",
         "<a href=\"#q2\">",
+        "<a class=\"toc-answer\" href=\"#a1\">answer</a>",
+        "<a class=\"toc-answer\" href=\"#a2\">answer</a>",
         // Each exchange links to its own page.
         "href=\"/statements/2018-06-11-answers-csto/answers/1\"",
         "href=\"/statements/2018-06-11-answers-csto/answers/2\"",

@@ -47,17 +47,18 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let db = open(&args.db)
         .await
         .with_context(|| format!("opening {}", args.db.display()))?;
-    let base_url = args
-        .base_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", args.addr));
-    let mut config = Config::new(&base_url);
-    config.cache_bytes = args.cache_mb << 20;
-    let state = AppState::new(db, config);
     let listener = TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("listening on {}", args.addr))?;
-    tracing::info!("serving {} on http://{}", args.db.display(), args.addr);
+    let local = listener.local_addr()?;
+    let base_url = args
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"));
+    let mut config = Config::new(&base_url);
+    config.cache_bytes = args.cache_mb << 20;
+    let state = AppState::new(db, config);
+    tracing::info!("serving {} on http://{local}", args.db.display());
     launch_with_listener(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -339,6 +339,8 @@ pub struct TocEntry {
     pub text: String,
     /// Whether this is a briefing heading.
     pub heading: bool,
+    /// The exchange's first answer (`#a3`), when it has one.
+    pub answer_href: Option<String>,
 }
 
 /// The first `n` words of a text, with an ellipsis when cut.
@@ -386,6 +388,7 @@ fn toc(s: &Statement) -> Vec<TocEntry> {
                 exchange: None,
                 text: seg.title.clone().unwrap_or_default(),
                 heading: true,
+                answer_href: None,
             });
         } else if let Some(e) = seg.exchange {
             if last_exchange == Some(e) {
@@ -393,11 +396,17 @@ fn toc(s: &Statement) -> Vec<TocEntry> {
             }
             last_exchange = Some(e);
             let text = seg.paragraphs.first().map(String::as_str).unwrap_or("");
+            let answer_href = s
+                .segments
+                .iter()
+                .find(|g| g.exchange == Some(e) && g.kind == SegmentKind::Answer)
+                .map(|g| format!("#{}", g.anchor));
             out.push(TocEntry {
                 href: format!("#{}", seg.anchor),
                 exchange: Some(e),
                 text: first_words(text, 14),
                 heading: false,
+                answer_href,
             });
         }
     }
