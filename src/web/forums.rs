@@ -23,7 +23,7 @@ pub struct ForumsPage {
 pub async fn list_forums(State(state): State<AppState>) -> Result<Response> {
     html(&ForumsPage {
         layout: Layout::new("Forums").section("forums"),
-        forums: browse::forums(&state.db).await?,
+        forums: state.overview().await?.forums.clone(),
     })
 }
 

@@ -22,7 +22,7 @@ pub struct SpeakersPage {
 pub async fn list_speakers(State(state): State<AppState>) -> Result<Response> {
     html(&SpeakersPage {
         layout: Layout::new("Speakers").section("speakers"),
-        speakers: browse::speakers(&state.db).await?,
+        speakers: state.overview().await?.speakers.clone(),
     })
 }
 

@@ -140,21 +140,22 @@ pub async fn list_statements(State(state): State<AppState>, raw: RawParams) -> R
     let db = &state.db;
     let (rows, total) = browse::list_statements(db, &list_query(&f)).await?;
     let (prev, next) = prev_next(&f, "/statements", &[], total);
-    let forum_counts: Vec<Count> = browse::forums(db)
-        .await?
-        .into_iter()
+    let overview = state.overview().await?;
+    let forum_counts: Vec<Count> = overview
+        .forums
+        .iter()
         .map(|r| Count {
-            key: r.slug,
-            label: r.acronym,
+            key: r.slug.clone(),
+            label: r.acronym.clone(),
             count: r.statements,
         })
         .collect();
-    let speaker_counts: Vec<Count> = browse::speakers(db)
-        .await?
-        .into_iter()
+    let speaker_counts: Vec<Count> = overview
+        .speakers
+        .iter()
         .map(|r| Count {
-            key: r.slug,
-            label: r.name,
+            key: r.slug.clone(),
+            label: r.name.clone(),
             count: r.statements,
         })
         .collect();
@@ -181,12 +182,9 @@ pub async fn list_statements(State(state): State<AppState>, raw: RawParams) -> R
         next,
         forums: choices(&forum_counts, f.forum.as_deref()),
         speakers: choices(&speaker_counts, f.speaker.as_deref()),
-        years: choices(
-            &browse::years(db, None, None).await?,
-            f.year.map(|y| y.to_string()).as_deref(),
-        ),
+        years: choices(&overview.years, f.year.map(|y| y.to_string()).as_deref()),
         kinds,
-        langs: choices(&browse::languages(db).await?, f.lang.as_deref()),
+        langs: choices(&overview.languages, f.lang.as_deref()),
         oldest: f.sort == Some(Sort::Oldest),
         limit: f.limit,
     })
