@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test: the Rust suites (unit, parser, import, HTTP) and the browser tests.
+# Installs what the browser tests need (Debian's chromium, the npm packages) when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if command -v cargo-nextest >/dev/null 2>&1; then
+  cargo nextest run --workspace --all-targets --no-fail-fast
+  cargo test --doc --workspace
+else
+  cargo test --workspace --all-targets --no-fail-fast
+fi
+
+if [ -x scripts/browser-tests.sh ]; then
+  scripts/browser-tests.sh
+fi

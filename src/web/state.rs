@@ -1,0 +1,58 @@
+//! What every handler shares: the database pool, the registry, the configuration and the page cache.
+
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+
+use crate::registry::Registry;
+use crate::web::cache::PageCache;
+
+/// Settings of a running server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Absolute URL prefix for canonical links, Open Graph and citations, without a trailing `/`.
+    pub base_url: String,
+    /// How many bytes of rendered, compressed pages the page cache may hold (0 disables it).
+    pub cache_bytes: usize,
+}
+
+impl Config {
+    /// A configuration with this base URL and the default cache size.
+    pub fn new(base_url: &str) -> Config {
+        Config {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            cache_bytes: 256 << 20,
+        }
+    }
+}
+
+/// The state behind the router, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The archive.
+    pub db: SqlitePool,
+    /// Forums and speakers known to the registry, for validating filter slugs.
+    pub registry: Arc<Registry>,
+    /// Server settings.
+    pub config: Arc<Config>,
+    /// Rendered pages keyed by the archive generation.
+    pub cache: Arc<PageCache>,
+}
+
+impl AppState {
+    /// State over this pool with the built-in registry.
+    pub fn new(db: SqlitePool, config: Config) -> AppState {
+        AppState::with_registry(db, Registry::builtin(), config)
+    }
+
+    /// State over this pool with the given registry.
+    pub fn with_registry(db: SqlitePool, registry: Registry, config: Config) -> AppState {
+        let cache = Arc::new(PageCache::new(config.cache_bytes));
+        AppState {
+            db,
+            registry: Arc::new(registry),
+            config: Arc::new(config),
+            cache,
+        }
+    }
+}
