@@ -36,9 +36,10 @@ CREATE TABLE sources (
 );
 
 -- Ids of statements merged into another one; the server redirects them (301).
+-- Removing a statement removes the aliases that point to it.
 CREATE TABLE aliases (
     alias        TEXT PRIMARY KEY,
-    statement_id TEXT NOT NULL
+    statement_id TEXT NOT NULL REFERENCES statements (id) ON DELETE CASCADE
 );
 CREATE INDEX aliases_target ON aliases (statement_id);
 
