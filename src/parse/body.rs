@@ -220,13 +220,18 @@ pub(super) fn surname(name: &str) -> String {
     last.to_lowercase()
 }
 
-/// Whether two surnames are one, allowing Russian case endings (`Лавров`/`Лаврова`).
+/// Whether two surnames are one, allowing Russian case endings (`Лавров`/`Лаврова`)
+/// and either script (`Lavrov`/`Лавров`).
 pub(super) fn same_surname(a: &str, b: &str) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
     if a == b {
         return true;
+    }
+    if a.is_ascii() != b.is_ascii() {
+        let (a, b) = (crate::text::slugify(a), crate::text::slugify(b));
+        return a.len() >= 3 && a == b;
     }
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     short.chars().count() >= 4
@@ -442,14 +447,24 @@ fn number(items: Vec<Item>, ctx: &Ctx<'_>, generic_names: &HashMap<String, Strin
     };
 
     // The first speaker: the title's, else whoever answers most.
+    let generic_ref = |k: &String| {
+        let name = generic_names.get(k).cloned().unwrap_or_else(|| k.clone());
+        SpeakerRef {
+            slug: crate::text::slugify(&name),
+            name,
+        }
+    };
     let first: Option<SpeakerRef> = ctx.title_speakers.first().cloned().or_else(|| {
         let mut tally: Vec<(SpeakerRef, usize)> = Vec::new();
         for w in whos.iter().flatten() {
-            if let Who::Known(s) = w {
-                match tally.iter_mut().find(|(t, _)| t.slug == s.slug) {
-                    Some((_, n)) => *n += 1,
-                    None => tally.push((s.clone(), 1)),
-                }
+            let s = match w {
+                Who::Known(s) => s.clone(),
+                Who::Generic(k) if !press.contains(k) => generic_ref(k),
+                _ => continue,
+            };
+            match tally.iter_mut().find(|(t, _)| t.slug == s.slug) {
+                Some((_, n)) => *n += 1,
+                None => tally.push((s, 1)),
             }
         }
         tally.sort_by_key(|t| std::cmp::Reverse(t.1));
@@ -461,14 +476,6 @@ fn number(items: Vec<Item>, ctx: &Ctx<'_>, generic_names: &HashMap<String, Strin
         .chain(first.iter())
         .flat_map(|s| surnames_of(ctx.registry, s))
         .collect();
-
-    let generic_ref = |k: &String| {
-        let name = generic_names.get(k).cloned().unwrap_or_else(|| k.clone());
-        SpeakerRef {
-            slug: crate::text::slugify(&name),
-            name,
-        }
-    };
 
     let mut body = Body::default();
     let (mut e, mut answers, mut r, mut h) = (0u32, 0u32, 0u32, 0u32);
@@ -551,7 +558,7 @@ fn number(items: Vec<Item>, ctx: &Ctx<'_>, generic_names: &HashMap<String, Strin
             push(&mut body, seg, None);
             continue;
         }
-        let is_press_remark = speaker.is_none() && !matches!(who, Who::Unlabelled);
+        let is_press_remark = speaker.is_none() && !matches!(who, Who::Unlabelled | Who::Answer);
         if in_exchange && !is_press_remark && !matches!(who, Who::Unlabelled) {
             answers += 1;
             let anchor = if answers == 1 {
@@ -611,6 +618,7 @@ fn press_side(
         let mut answers_q = false;
         let mut answered = false;
         let mut before_q = false;
+        let mut follows_known = false;
         for (i, w) in whos.iter().enumerate() {
             if !matches!(w, Some(Who::Generic(k)) if k == key) {
                 continue;
@@ -618,12 +626,15 @@ fn press_side(
             let prev = if i > 0 { whos[i - 1] } else { None };
             let next = whos.get(i + 1).copied().flatten();
             answers_q |= matches!(prev, Some(Who::Question));
+            follows_known |= matches!(prev, Some(Who::Answer | Who::Known(_)));
             answered |= matches!(next, Some(Who::Answer | Who::Known(_)));
             before_q |= matches!(next, Some(Who::Question));
         }
         let in_title = named_in_title(ctx, key);
         let is_press = if has_q {
-            !answers_q && !in_title && (answered || before_q)
+            // A participant the title names speaks after a known speaker; a host or
+            // outlet introducing the questions does not.
+            !answers_q && (answered || before_q) && !(in_title && follows_known)
         } else {
             answered && (!in_title || ctx.kind == Kind::Interview)
         };

@@ -66,11 +66,11 @@ fn key(text: &str) -> String {
 
 /// Whether a line is navigation or page residue, never statement text.
 pub fn is_residue(text: &str) -> bool {
-    if text.len() > 80 {
-        return false;
-    }
     if text.starts_with('©') || text.starts_with("(c) ") {
-        return true;
+        return text.chars().count() < 200;
+    }
+    if text.len() > 160 {
+        return false;
     }
     let k = key(text);
     RESIDUE.contains(&k.as_str()) || ALBUM.is_match(&k)
