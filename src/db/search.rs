@@ -3,7 +3,8 @@
 //!
 //! Turn bodies are matched in `segments_fts` (stemmed) and `segments_plain` (prefixes),
 //! combined by rowid; titles likewise in `titles_fts` / `titles_plain`. A statement whose
-//! title matches but none of whose turns do is represented by its first turn.
+//! title matches but none of whose turns do is represented by its first turn (the first
+//! that passes the turn filters).
 
 use std::collections::HashMap;
 
@@ -349,7 +350,7 @@ pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Result
                   SELECT s.rowid FROM segments s WHERE s.statement_pk = t.pk AND {seg_filter}
                    ORDER BY s.n LIMIT 1)
             WHERE {st_filter} AND NOT EXISTS (
-                  SELECT 1 FROM segments s WHERE s.statement_pk = t.pk AND {seg_filter}
+                  SELECT 1 FROM segments s WHERE s.statement_pk = t.pk
                      AND s.rowid IN (SELECT rowid FROM body)))"
     );
     let order = match req.sort {
@@ -686,6 +687,13 @@ pub fn mark_html(text: &str, ranges: &[(usize, usize)], window: Option<usize>) -
             out.push_str("<mark>");
             open = true;
         }
+        // Paragraph breaks read as one space in a snippet or title.
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+            continue;
+        }
         push_escaped(&mut out, *c);
     }
     if open {
@@ -704,7 +712,7 @@ fn push_escaped(out: &mut String, c: char) {
         '>' => out.push_str("&gt;"),
         '"' => out.push_str("&quot;"),
         '\'' => out.push_str("&#39;"),
-        c if c.is_control() && c != '\n' && c != '\t' => {}
+        c if c.is_control() => {}
         c => out.push(c),
     }
 }
@@ -726,7 +734,10 @@ mod tests {
 
     #[test]
     fn adjacent_and_overlapping_marks_merge() {
-        assert_eq!(merge(vec![(5, 9), (0, 3), (3, 4), (6, 12)]), vec![(0, 4), (5, 12)]);
+        assert_eq!(
+            merge(vec![(5, 9), (0, 3), (3, 4), (6, 12)]),
+            vec![(0, 4), (5, 12)]
+        );
         assert_eq!(
             mark_html("ab cd", &[(0, 2), (3, 5)], None),
             "<mark>ab</mark> <mark>cd</mark>"
@@ -740,9 +751,17 @@ mod tests {
 
     #[test]
     fn windows_centre_on_the_densest_matches() {
-        let text = format!("{} treaty INF treaty {}", "word ".repeat(100), "end ".repeat(100));
+        let text = format!(
+            "{} treaty INF treaty {}",
+            "word ".repeat(100),
+            "end ".repeat(100)
+        );
         let start = 500;
-        let ranges = vec![(start + 1, start + 7), (start + 8, start + 11), (start + 12, start + 18)];
+        let ranges = vec![
+            (start + 1, start + 7),
+            (start + 8, start + 11),
+            (start + 12, start + 18),
+        ];
         let html = mark_html(&text, &ranges, Some(60));
         assert!(html.starts_with("… "), "{html}");
         assert!(html.ends_with(" …"), "{html}");
