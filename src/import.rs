@@ -760,44 +760,73 @@ pub async fn remove(pool: &SqlitePool, ids: &[String]) -> anyhow::Result<Vec<Str
     Ok(unknown)
 }
 
-/// `communique import PATH...`: the summary line last on stdout; status 1 when any
-/// file failed.
-pub async fn run_import(
+/// Options of `communique import` (the database and registry are global options).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ImportArgs {
+    /// Files and folders to import (folders: their `.txt` files, recursively).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Options of `communique remove`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RemoveArgs {
+    /// Ids of the statements to remove.
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+}
+
+fn block_on<T>(work: impl std::future::Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    tokio::runtime::Runtime::new()
+        .context("starting the runtime")?
+        .block_on(work)
+}
+
+/// `communique import PATH...` into the archive `db`: per-file lines (or a progress bar)
+/// on stderr, the summary line last on stdout; status 1 when any file failed.
+pub fn run_import(
     db: &Path,
     registry: Option<&Path>,
-    paths: &[PathBuf],
+    args: &ImportArgs,
 ) -> anyhow::Result<ExitCode> {
     let registry = Registry::load(registry)?;
-    let pool = db::connect(db).await?;
-    let summary = import_paths(&pool, paths, &registry, &ImportOptions::default()).await;
-    pool.close().await;
-    let summary = summary?;
+    let summary = block_on(async {
+        let pool = db::connect(db).await?;
+        let summary = import_paths(&pool, &args.paths, &registry, &ImportOptions::default()).await;
+        pool.close().await;
+        summary
+    })?;
     println!("{summary}");
     Ok(status(summary.failed))
 }
 
-/// `communique reparse`: the summary line last on stdout; status 1 when any failed.
-pub async fn run_reparse(db: &Path, registry: Option<&Path>) -> anyhow::Result<ExitCode> {
+/// `communique reparse`: every stored source parsed again with the current parser and
+/// registry; the summary line last on stdout; status 1 when any failed.
+pub fn run_reparse(db: &Path, registry: Option<&Path>) -> anyhow::Result<ExitCode> {
     let registry = Registry::load(registry)?;
-    let pool = db::connect(db).await?;
-    let summary = reparse(&pool, &registry, &ImportOptions::default()).await;
-    pool.close().await;
-    let summary = summary?;
+    let summary = block_on(async {
+        let pool = db::connect(db).await?;
+        let summary = reparse(&pool, &registry, &ImportOptions::default()).await;
+        pool.close().await;
+        summary
+    })?;
     println!("{summary}");
     Ok(status(summary.failed))
 }
 
 /// `communique remove ID...`: `removed N` on stdout; each unknown id on stderr and
 /// status 1.
-pub async fn run_remove(db: &Path, ids: &[String]) -> anyhow::Result<ExitCode> {
-    let pool = db::connect(db).await?;
-    let unknown = remove(&pool, ids).await;
-    pool.close().await;
-    let unknown = unknown?;
+pub fn run_remove(db: &Path, args: &RemoveArgs) -> anyhow::Result<ExitCode> {
+    let unknown = block_on(async {
+        let pool = db::connect(db).await?;
+        let unknown = remove(&pool, &args.ids).await;
+        pool.close().await;
+        unknown
+    })?;
     for id in &unknown {
         eprintln!("{id}: no such statement");
     }
-    println!("removed {}", ids.len() - unknown.len());
+    println!("removed {}", args.ids.len() - unknown.len());
     Ok(status(unknown.len() as u64))
 }
 

@@ -378,8 +378,8 @@ async fn insert_parts(
         .execute(&mut *conn)
         .await?;
         sqlx::query(
-            "INSERT OR IGNORE INTO statement_speakers (statement_pk, speaker, position)
-             SELECT ?1, value ->> 'slug', key + 1 FROM json_each(?2)",
+            "INSERT OR IGNORE INTO statement_speakers (statement_pk, speaker, position, name)
+             SELECT ?1, value ->> 'slug', key + 1, value ->> 'name' FROM json_each(?2)",
         )
         .bind(pk)
         .bind(&speakers)
@@ -399,8 +399,9 @@ async fn insert_parts(
         .execute(&mut *conn)
         .await?;
         sqlx::query(
-            "INSERT OR IGNORE INTO statement_forums (statement_pk, forum, position)
-             SELECT ?1, value ->> 'slug', key + 1 FROM json_each(?2)",
+            "INSERT OR IGNORE INTO statement_forums (statement_pk, forum, position, acronym, name)
+             SELECT ?1, value ->> 'slug', key + 1, value ->> 'acronym', value ->> 'name'
+               FROM json_each(?2)",
         )
         .bind(pk)
         .bind(&forums)
@@ -579,14 +580,12 @@ pub async fn load_statement(
             'kind', s.kind, 'language', s.language, 'languages', json(s.languages),
             'source_number', s.source_number, 'source_url', s.source_url,
             'forums', json((SELECT json_group_array(
-                        json_object('slug', f.slug, 'acronym', f.acronym, 'name', f.name)
+                        json_object('slug', sf.forum, 'acronym', sf.acronym, 'name', sf.name)
                         ORDER BY sf.position)
-                   FROM statement_forums sf JOIN forums f ON f.slug = sf.forum
-                  WHERE sf.statement_pk = s.pk)),
+                   FROM statement_forums sf WHERE sf.statement_pk = s.pk)),
             'speakers', json((SELECT json_group_array(
-                        json_object('slug', p.slug, 'name', p.name) ORDER BY ss.position)
-                   FROM statement_speakers ss JOIN speakers p ON p.slug = ss.speaker
-                  WHERE ss.statement_pk = s.pk)),
+                        json_object('slug', ss.speaker, 'name', ss.name) ORDER BY ss.position)
+                   FROM statement_speakers ss WHERE ss.statement_pk = s.pk)),
             'tags', json((SELECT json_group_array(t.tag ORDER BY t.position)
                    FROM statement_tags t WHERE t.statement_pk = s.pk)),
             'segments', json((SELECT json_group_array(json_object(
