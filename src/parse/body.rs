@@ -345,13 +345,13 @@ pub fn build(mut pars: Vec<String>, ctx: &Ctx<'_>) -> Body {
     for (i, par) in pars.iter().enumerate() {
         let label = found[i].as_ref().filter(|l| accept(l));
         if label.is_none() {
-            let is_heading = toc.contains(&heading_key(par))
+            let is_heading = (!toc.is_empty() && toc.contains(&heading_key(par)))
                 || is_qa_heading(par)
                 || (ctx.kind == Kind::Briefing
                     && !questions_since_heading
                     && looks_like_heading(par, pars.get(i + 1)));
             if is_heading {
-                let title = par.trim_end_matches([':', ' ']).to_string();
+                let title = par.clone();
                 items.push(Item::Heading(title));
                 open_turn = false;
                 questions_since_heading = false;
@@ -470,10 +470,9 @@ fn number(items: Vec<Item>, ctx: &Ctx<'_>, generic_names: &HashMap<String, Strin
         tally.sort_by_key(|t| std::cmp::Reverse(t.1));
         tally.into_iter().next().map(|(s, _)| s)
     });
-    let first_surnames: Vec<String> = ctx
-        .title_speakers
+    // The guest an editorial introduction would speak of.
+    let first_surnames: Vec<String> = first
         .iter()
-        .chain(first.iter())
         .flat_map(|s| surnames_of(ctx.registry, s))
         .collect();
 
@@ -640,7 +639,7 @@ fn press_side(
             // introducing the questions does not.
             !answers_q && !follows_known && (answered || before_q)
         } else {
-            answered && (!in_title || ctx.kind == Kind::Interview)
+            answered && (!in_title || matches!(ctx.kind, Kind::Interview | Kind::Answers))
         };
         if is_press {
             out.insert(key.clone());

@@ -148,6 +148,14 @@ fn is_header_line(text: &str) -> bool {
 pub fn read(lines: &[Line], looks_like_label: impl Fn(&str) -> bool, guess_title: bool) -> Header {
     let mut h = Header::default();
     let mut context = false; // a date line or breadcrumb: the next line is the title
+                             // Short lines above the date line are navigation, whatever the section is called.
+    let date_at = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.is_blank())
+        .take(4)
+        .find(|(_, l)| date_line(&l.text).is_some())
+        .map(|(i, _)| i);
     let mut i = 0;
     let mut seen = 0;
     while i < lines.len() && seen < 12 {
@@ -157,7 +165,9 @@ pub fn read(lines: &[Line], looks_like_label: impl Fn(&str) -> bool, guess_title
             continue;
         }
         seen += 1;
-        if is_breadcrumb(text) || super::footer::is_residue(text) {
+        let above_date =
+            date_at.is_some_and(|d| i < d) && text.chars().count() < 80 && !ends_sentence(text);
+        if above_date || is_breadcrumb(text) || super::footer::is_residue(text) {
             context = true;
         } else if let Some((date, time)) = date_line(text) {
             h.date = h.date.or(date);
