@@ -210,7 +210,14 @@ fn strip_roles(name: &str) -> &str {
 
 /// The surname of a printed name: its last word without initials (`S.V.Lavrov` → `lavrov`).
 pub(super) fn surname(name: &str) -> String {
-    let last = name.split_whitespace().last().unwrap_or("");
+    // Initials after the surname (`Лавров С.В.`) are not it.
+    let is_initials = |w: &str| w.split('.').all(|p| p.chars().count() <= 2);
+    let last = name
+        .split_whitespace()
+        .rev()
+        .find(|w| !is_initials(w))
+        .or_else(|| name.split_whitespace().last())
+        .unwrap_or("");
     let last = last.rsplit('.').find(|s| !s.is_empty()).unwrap_or(last);
     let last = last.trim_end_matches([',', ';', ':']);
     let last = last
@@ -260,7 +267,7 @@ fn mentions(par: &str, surnames: &[String]) -> bool {
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .any(|w| {
             let w = w.to_lowercase();
-            surnames.iter().any(|s| {
+            surnames.iter().filter(|s| s.chars().count() >= 3).any(|s| {
                 w == *s || (w.starts_with(s.as_str()) && w.chars().count() <= s.chars().count() + 3)
             })
         })
@@ -290,6 +297,59 @@ fn resolve_known(ctx: &Ctx<'_>, printed: &str) -> Option<SpeakerRef> {
                 .any(|s| same_surname(s, &sur))
         })
         .cloned()
+}
+
+/// The title's speakers who speak: a person after the first whom the title names as the
+/// other side of talks (`talks with ...`, `переговоров с ...`) is not, unless the event
+/// is joint (`joint news conference with ...`).
+pub fn speaking_in_title(
+    title: &str,
+    speakers: Vec<SpeakerRef>,
+    registry: &Registry,
+) -> Vec<SpeakerRef> {
+    if speakers.len() < 2 {
+        return speakers;
+    }
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let mut out = Vec::with_capacity(speakers.len());
+    for (k, sp) in speakers.into_iter().enumerate() {
+        let surnames = surnames_of(registry, &sp);
+        let at = words.iter().position(|w| {
+            surnames.iter().any(|s| {
+                same_surname(s, w)
+                    || (s.chars().count() >= 4
+                        && w.starts_with(s.as_str())
+                        && w.chars().count() <= s.chars().count() + 3)
+            })
+        });
+        let other_side = k > 0
+            && at.is_some_and(|p| {
+                let before = &words[p.saturating_sub(9)..p];
+                match before.iter().rposition(|w| {
+                    matches!(
+                        w.as_str(),
+                        "with" | "to" | "for" | "and" | "с" | "со" | "и" | "к" | "для"
+                    )
+                }) {
+                    Some(i) if !matches!(before[i].as_str(), "and" | "и") => {
+                        let lead = &words
+                            [(p.saturating_sub(9) + i).saturating_sub(5)..p.saturating_sub(9) + i];
+                        !lead
+                            .iter()
+                            .any(|w| w == "joint" || w.starts_with("совместн"))
+                    }
+                    _ => false,
+                }
+            });
+        if !other_side {
+            out.push(sp);
+        }
+    }
+    out
 }
 
 /// Whether the generic name appears in the title (a participant, not the press).

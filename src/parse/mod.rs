@@ -84,6 +84,9 @@ pub fn parse_with_hints(
             name: s.name.clone(),
         })
         .collect();
+    if let Some(t) = title.as_deref() {
+        title_speakers = body::speaking_in_title(t, title_speakers, registry);
+    }
     if title_speakers.is_empty() {
         if let Some(name) = hints.speaker.as_deref().filter(|n| !n.trim().is_empty()) {
             title_speakers.push(match registry.match_speaker(name) {
