@@ -630,3 +630,66 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn russian_briefing_with_contents_and_back_links() {
+    let st = parse("russian_briefing.txt");
+    assert_eq!(st.kind, Kind::Briefing);
+    assert_eq!(st.language, "ru");
+    assert_eq!(st.date, date("2022-03-03"));
+    assert_eq!(st.place.as_deref(), Some("Москва"));
+    assert_eq!(st.tags, ["Украина"]);
+    assert!(st.forums.is_empty());
+    assert_eq!(slugs(&st), ["maria-zakharova"]);
+    let got: Vec<(&str, &str, Option<&str>, Option<&str>)> = st
+        .segments
+        .iter()
+        .map(|s| {
+            (
+                s.kind.as_str(),
+                s.anchor.as_str(),
+                s.speaker.as_deref(),
+                s.title.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "heading",
+                "h1",
+                None,
+                Some("О графике Министра иностранных дел России С.В.Лаврова")
+            ),
+            ("remarks", "r1", Some("maria-zakharova"), None),
+            ("heading", "h2", None, Some("О ситуации на Украине")),
+            ("remarks", "r2", Some("maria-zakharova"), None),
+            ("heading", "h3", None, Some("Из ответов на вопросы:")),
+            ("question", "q1", None, None),
+            ("answer", "a1", Some("maria-zakharova"), None),
+            ("question", "q2", None, None),
+            ("answer", "a2", Some("maria-zakharova"), None),
+        ]
+    );
+    assert_eq!(
+        st.segments[7].note.as_deref(),
+        Some("перевод с английского языка")
+    );
+    assert_eq!(
+        st.segments[3].paragraphs,
+        ["Ситуация остаётся напряжённой."]
+    );
+}
+
+#[test]
+fn date_from_the_document_number_when_nothing_else_says() {
+    let text = "MINISTER IGOR IVANOV ANSWERS A QUESTION FROM ITAR-TASS\n\n1000-21-05-2013\n\nQuestion: Why?\n\nAnswer: Because.\n";
+    let st = parse_text(text, &Registry::builtin()).unwrap();
+    assert_eq!(st.date, date("2013-05-21"));
+    assert_eq!(st.source_number.as_deref(), Some("1000-21-05-2013"));
+    assert_eq!(
+        turns(&st)[1],
+        ("answer", "a1", Some("igor-ivanov"), Some("Answer"), None)
+    );
+}
