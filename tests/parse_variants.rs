@@ -693,3 +693,22 @@ fn date_from_the_document_number_when_nothing_else_says() {
         ("answer", "a1", Some("igor-ivanov"), Some("Answer"), None)
     );
 }
+
+#[test]
+fn questions_labelled_answers_not() {
+    let st = parse("unlabelled_answers.txt");
+    assert_eq!(
+        turns(&st),
+        [
+            ("question", "q1", None, Some("Question"), None),
+            ("answer", "a1", Some("sergey-lavrov"), None, None),
+            ("question", "q2", None, Some("Question"), None),
+            ("answer", "a2", Some("sergey-lavrov"), None, None),
+        ]
+    );
+    assert_eq!(st.segments[1].paragraphs.len(), 2);
+    assert_eq!(
+        st.segments[3].paragraphs,
+        ["The same applies to Washington."]
+    );
+}

@@ -116,6 +116,8 @@ enum Who {
     Known(SpeakerRef),
     /// A name nobody knows: a person or an outlet (by key).
     Generic(String),
+    /// Unlabelled words after a question in a text that labels no answers.
+    Implied,
 }
 
 /// A turn or heading before numbering.
@@ -470,8 +472,57 @@ pub fn build(mut pars: Vec<String>, ctx: &Ctx<'_>) -> Body {
     }
     // A label with no words after it and none following (another label next) says nothing.
     items.retain(|it| !matches!(it, Item::Turn { paragraphs, .. } if paragraphs.is_empty()));
+    let items = implied_answers(items);
 
     number(items, ctx, &generic_names)
+}
+
+/// In a text that labels questions but no answers, the paragraphs after a question's
+/// first are the answer of the statement's first speaker.
+fn implied_answers(items: Vec<Item>) -> Vec<Item> {
+    let mut asked = false;
+    for it in &items {
+        match it {
+            Item::Turn {
+                who: Who::Question, ..
+            } => asked = true,
+            Item::Turn {
+                who: Who::Answer | Who::Known(_) | Who::Generic(_) | Who::Host,
+                ..
+            } => return items,
+            _ => {}
+        }
+    }
+    if !asked {
+        return items;
+    }
+    let mut out = Vec::with_capacity(items.len() * 2);
+    for it in items {
+        match it {
+            Item::Turn {
+                who: Who::Question,
+                label,
+                note,
+                mut paragraphs,
+            } if paragraphs.len() > 1 => {
+                let answer = paragraphs.split_off(1);
+                out.push(Item::Turn {
+                    who: Who::Question,
+                    label,
+                    note,
+                    paragraphs,
+                });
+                out.push(Item::Turn {
+                    who: Who::Implied,
+                    label: None,
+                    note: None,
+                    paragraphs: answer,
+                });
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// A briefing heading without a table of contents: a short title-like line before text.
@@ -501,7 +552,7 @@ fn number(items: Vec<Item>, ctx: &Ctx<'_>, generic_names: &HashMap<String, Strin
     let whos: Vec<Option<&Who>> = owned.iter().map(Option::as_ref).collect();
     let press = press_side(&whos, ctx, generic_names);
     let answerer = |w: Option<&Who>| match w {
-        Some(Who::Answer | Who::Known(_)) => true,
+        Some(Who::Answer | Who::Known(_) | Who::Implied) => true,
         Some(Who::Generic(k)) => !press.contains(k),
         _ => false,
     };
@@ -591,7 +642,7 @@ fn number(items: Vec<Item>, ctx: &Ctx<'_>, generic_names: &HashMap<String, Strin
             Who::Generic(k) if press.contains(k) => None,
             Who::Generic(k) => Some(generic_ref(k)),
             Who::Known(s) => Some(s.clone()),
-            Who::Answer => first.clone(),
+            Who::Answer | Who::Implied => first.clone(),
             Who::Unlabelled => {
                 // Before any label, text that names the guest in the third person is
                 // an editorial introduction.
@@ -617,7 +668,8 @@ fn number(items: Vec<Item>, ctx: &Ctx<'_>, generic_names: &HashMap<String, Strin
             push(&mut body, seg, None);
             continue;
         }
-        let is_press_remark = speaker.is_none() && !matches!(who, Who::Unlabelled | Who::Answer);
+        let is_press_remark =
+            speaker.is_none() && !matches!(who, Who::Unlabelled | Who::Answer | Who::Implied);
         if in_exchange && !is_press_remark && !matches!(who, Who::Unlabelled) {
             answers += 1;
             let anchor = if answers == 1 {
