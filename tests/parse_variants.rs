@@ -712,3 +712,25 @@ fn questions_labelled_answers_not() {
         ["The same applies to Washington."]
     );
 }
+
+#[test]
+fn topic_phrases_with_a_colon_inside_an_answer_are_not_labels() {
+    let text =
+        "Foreign Minister Sergey Lavrov’s answers to media questions, Moscow, May 5, 2019\n\n\
+                Question: What about the region?\n\n\
+                Sergey Lavrov: Several points.\n\n\
+                Middle East: the situation is grave.\n\n\
+                Security Council: We will insist.\n\n\
+                CSTO Allies: We are coordinating.\n";
+    let st = parse_text(text, &Registry::builtin()).unwrap();
+    assert_eq!(st.segments.len(), 2);
+    assert_eq!(
+        st.segments[1].paragraphs,
+        [
+            "Several points.",
+            "Middle East: the situation is grave.",
+            "Security Council: We will insist.",
+            "CSTO Allies: We are coordinating.",
+        ]
+    );
+}

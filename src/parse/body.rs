@@ -132,6 +132,104 @@ enum Item {
     },
 }
 
+/// Words of places, bodies and documents: a phrase holding one is a topic, not a name
+/// (`Middle East:`, `Security Council:`).
+const NOT_NAMES: &[&str] = &[
+    "east",
+    "west",
+    "north",
+    "south",
+    "middle",
+    "central",
+    "union",
+    "united",
+    "states",
+    "nations",
+    "council",
+    "republic",
+    "federation",
+    "organization",
+    "organisation",
+    "treaty",
+    "agreement",
+    "committee",
+    "security",
+    "assembly",
+    "ministry",
+    "conference",
+    "summit",
+    "forum",
+    "group",
+    "partnership",
+    "declaration",
+    "convention",
+    "charter",
+    "programme",
+    "program",
+    "plan",
+    "initiative",
+    "format",
+    "process",
+    "talks",
+    "agenda",
+    "strategy",
+    "doctrine",
+    "concept",
+    "point",
+    "part",
+    "section",
+    "article",
+    "chapter",
+    "asia",
+    "europe",
+    "africa",
+    "america",
+    "caucasus",
+    "balkans",
+    "peninsula",
+    "region",
+    "sea",
+    "ocean",
+    "gulf",
+    "island",
+    "islands",
+    "ukraine",
+    "russia",
+    "syria",
+    "iran",
+    "iraq",
+    "china",
+    "india",
+    "japan",
+    "korea",
+    "israel",
+    "palestine",
+    "afghanistan",
+    "союз",
+    "совет",
+    "республика",
+    "федерация",
+    "организация",
+    "договор",
+    "соглашение",
+    "восток",
+    "запад",
+    "север",
+    "юг",
+    "ближний",
+    "средний",
+    "азия",
+    "европа",
+    "африка",
+    "америка",
+    "украина",
+    "россия",
+    "сирия",
+    "иран",
+    "китай",
+    "индия",
+];
+
 /// Role words that are not part of a name (`Foreign Minister Ivanov` → `Ivanov`).
 const ROLE_WORDS: &[&str] = &[
     "foreign",
@@ -391,10 +489,20 @@ pub fn build(mut pars: Vec<String>, ctx: &Ctx<'_>) -> Body {
             return true;
         }
         let words = l.printed.split_whitespace().count();
+        // A name labelling one paragraph only must read as a person's, opening a sentence.
+        let person_like = (2..=5).contains(&words)
+            && !l.printed.split_whitespace().any(|w| {
+                NOT_NAMES.contains(&w.to_lowercase().as_str())
+                    || ctx.registry.forums().iter().any(|f| f.acronym == w)
+            })
+            && l.rest
+                .chars()
+                .next()
+                .is_none_or(|c| c.is_uppercase() || c.is_ascii_digit() || "«\"“'(".contains(c));
         counts.get(&key).copied().unwrap_or(0) >= 2
             || l.note.is_some()
             || named_in_title(ctx, l.printed)
-            || (words >= 2 && (has_known_label || labels::is_caps(l.printed)))
+            || (person_like && (has_known_label || labels::is_caps(l.printed)))
     };
 
     // Generic names sharing a surname are one person (`S.V. Lavrov`, `Sergey Lavrov`).
