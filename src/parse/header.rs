@@ -167,7 +167,11 @@ pub fn read(lines: &[Line], looks_like_label: impl Fn(&str) -> bool, guess_title
         seen += 1;
         let above_date =
             date_at.is_some_and(|d| i < d) && text.chars().count() < 80 && !ends_sentence(text);
-        if above_date || is_breadcrumb(text) || super::footer::is_residue(text) {
+        if let Some(langs) = languages(text) {
+            if h.languages.is_empty() {
+                h.languages = langs;
+            }
+        } else if above_date || is_breadcrumb(text) || super::footer::is_residue(text) {
             context = true;
         } else if let Some((date, time)) = date_line(text) {
             h.date = h.date.or(date);
@@ -175,10 +179,6 @@ pub fn read(lines: &[Line], looks_like_label: impl Fn(&str) -> bool, guess_title
             context = true;
         } else if is_doc_number(text) {
             h.source_number.get_or_insert_with(|| text.to_string());
-        } else if let Some(langs) = languages(text) {
-            if h.languages.is_empty() {
-                h.languages = langs;
-            }
         } else if let Some((title, used)) = (h.title.is_none())
             .then(|| title_at(lines, i, context, guess_title, &looks_like_label))
             .flatten()
