@@ -734,3 +734,23 @@ fn topic_phrases_with_a_colon_inside_an_answer_are_not_labels() {
         ]
     );
 }
+
+#[test]
+fn a_title_that_reads_like_a_label_after_the_date_line() {
+    let text = "12 May 201010:00\n\nSergey Lavrov: Russia will not be isolated\n\n1234-12-05-2010\n\nThe world has changed.\n";
+    let st = parse_text(text, &Registry::builtin()).unwrap();
+    assert_eq!(
+        st.title.as_deref(),
+        Some("Sergey Lavrov: Russia will not be isolated")
+    );
+    assert_eq!(st.segments.len(), 1);
+    assert_eq!(st.segments[0].paragraphs, ["The world has changed."]);
+    // Without that header context the same line is a turn.
+    let st = parse_text(
+        "Sergey Lavrov: Russia will not be isolated.\n",
+        &Registry::builtin(),
+    )
+    .unwrap();
+    assert_eq!(st.title, None);
+    assert_eq!(st.segments[0].label.as_deref(), Some("Sergey Lavrov"));
+}

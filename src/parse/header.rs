@@ -204,8 +204,19 @@ fn title_at(
     looks_like_label: &impl Fn(&str) -> bool,
 ) -> Option<(String, usize)> {
     let first = lines[i].text.as_str();
-    if looks_like_label(first) || super::body::is_toc_marker(first) {
+    if super::body::is_toc_marker(first) {
         return None;
+    }
+    if looks_like_label(first) {
+        // `Sergey Lavrov: "..."` is a title only where the header says so: after the date
+        // line and before the document number or language versions.
+        let next = lines[i + 1..].iter().find(|l| !l.is_blank());
+        let header_follows =
+            next.is_some_and(|l| is_doc_number(&l.text) || languages(&l.text).is_some());
+        if !(context && header_follows && !ends_sentence(first)) {
+            return None;
+        }
+        return Some((first.to_string(), 1));
     }
     // A title may run over several lines with no blank line between.
     let mut title = first.to_string();
