@@ -115,8 +115,10 @@ pub fn parse_with_hints(
     }
 
     let mut speakers = title_speakers.clone();
+    let mut listed: std::collections::HashSet<String> =
+        speakers.iter().map(|s| s.slug.clone()).collect();
     for s in body.speakers {
-        if !speakers.iter().any(|x| x.slug == s.slug) {
+        if listed.insert(s.slug.clone()) {
             speakers.push(s);
         }
     }
