@@ -147,7 +147,14 @@ pub fn parse_with_hints(
         .clone()
         .unwrap_or_else(|| detect_language(&body.segments));
     let mut languages = if head.languages.is_empty() {
-        hints.languages.clone()
+        // A row may give locales (`ru-RU`); the statement lists ISO 639-1 codes.
+        hints
+            .languages
+            .iter()
+            .filter_map(|l| l.split(['-', '_']).next())
+            .map(|l| l.trim().to_lowercase())
+            .filter(|l| !l.is_empty())
+            .collect()
     } else {
         head.languages
     };
