@@ -541,6 +541,8 @@ fn hints_fill_only_what_the_text_leaves_empty() {
     );
     assert_eq!(st.source_url.as_deref(), Some("https://mid.ru/ru/1867466/"));
     assert_eq!(st.kind, Kind::Answers);
+    assert_eq!(st.languages, ["en", "ru"]);
+    assert_eq!(st.language, "ru");
     assert_eq!(
         turns(&st)[0],
         ("remarks", "r1", Some("sergey-lavrov"), None, None)
