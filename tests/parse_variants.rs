@@ -524,6 +524,7 @@ fn hints_fill_only_what_the_text_leaves_empty() {
         source_url: Some("https://mid.ru/ru/1867466/".into()),
         source_number: Some("999-01-01-2000".into()),
         language: Some("ru".into()),
+        languages: vec!["ru-RU".into(), "en".into(), "ru".into()],
         ..Hints::default()
     };
     let st = parse_with_hints(text, &hints, &Registry::builtin()).unwrap();
