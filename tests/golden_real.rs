@@ -613,3 +613,54 @@ fn cli_prints_every_contract_key_for_every_document() {
         }
     }
 }
+
+/// A dataset text without its title line has no title (its first line is statement text,
+/// not a title, however long), and the same turns as the page form: the title line only
+/// adds the title and the speakers it names.
+#[test]
+fn bare_texts_have_no_title_and_the_same_turns() {
+    use communique::parse::parse_text;
+
+    let mut bad = Vec::new();
+    for (name, _) in ROWS {
+        let body = String::from_utf8(fixture_bytes(&format!("real/{name}.txt"))).unwrap();
+        let page = parse_fixture(&format!("real/{name}.page.txt"));
+        let bare = match parse_text(&body, &registry()) {
+            Ok(s) => s,
+            Err(e) => {
+                bad.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        if bare.title.is_some() {
+            bad.push(format!("{name}: title {:?}", bare.title));
+        }
+        let shape = |s: &communique::model::Statement| {
+            s.segments
+                .iter()
+                .map(|g| {
+                    (
+                        g.anchor.clone(),
+                        g.kind,
+                        g.label.clone(),
+                        g.note.clone(),
+                        g.exchange,
+                        g.paragraphs.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        if shape(&bare) != shape(&page) {
+            bad.push(format!("{name}: turns differ from the page form's"));
+        }
+        if bare.source_number != page.source_number || bare.language != page.language {
+            bad.push(format!("{name}: document number or language differ"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} problems:\n  {}",
+        bad.len(),
+        bad.join("\n  ")
+    );
+}

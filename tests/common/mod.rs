@@ -195,6 +195,21 @@ pub fn check(got: &Statement, exp: &Expected) {
             ));
         }
     }
+    // Display names of the people these documents name, as the registry spells them.
+    for speaker in &got.speakers {
+        let want = match speaker.slug.as_str() {
+            "sergey-lavrov" => "Sergey Lavrov",
+            "sergey-lebedev" => "Sergey Lebedev",
+            "igor-ivanov" => "Igor Ivanov",
+            _ => continue,
+        };
+        if speaker.name != want {
+            bad.push(format!(
+                "speaker {}: name {:?}, expected {want:?}",
+                speaker.slug, speaker.name
+            ));
+        }
+    }
     // The id is not pinned word for word, only its shape: the date (or `undated`) first.
     let prefix = exp.date.unwrap_or("undated");
     if !got.id.starts_with(prefix)
