@@ -53,6 +53,14 @@ impl GlobalArgs {
 pub enum Command {
     /// Parse page saves and print one JSON statement per line (nothing is stored).
     Parse(ParseArgs),
+    /// Import files and folders into the archive.
+    Import(crate::import::ImportArgs),
+    /// Re-parse every stored source with the current parser and registry, keeping ids.
+    Reparse,
+    /// Remove statements by id.
+    Remove(crate::import::RemoveArgs),
+    /// Serve the archive as web pages and JSON.
+    Serve(crate::web::serve::ServeArgs),
 }
 
 /// Options of `communique parse`.
@@ -91,6 +99,14 @@ fn init_tracing() {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Parse(args) => parse(&cli.global, &args),
+        Command::Import(args) => {
+            crate::import::run_import(&cli.global.db, cli.global.registry.as_deref(), &args)
+        }
+        Command::Reparse => {
+            crate::import::run_reparse(&cli.global.db, cli.global.registry.as_deref())
+        }
+        Command::Remove(args) => crate::import::run_remove(&cli.global.db, &args),
+        Command::Serve(args) => crate::web::serve::main(&cli.global, args),
     }
 }
 

@@ -1,1 +1,226 @@
 //! The axum web server: router, state, errors, pages and JSON.
+//!
+//! Every route is listed in [`router`]. Pages are rendered by askama templates, cached
+//! compressed per archive generation, and answered with an ETag so readers revalidate
+//! cheaply.
+
+use std::future::Future;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use sha2::{Digest, Sha256};
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// The page cache and the ETag/304 logic.
+pub mod cache;
+/// The error type and its HTML and JSON renderings.
+pub mod error;
+/// `/forums` and `/forums/{slug}`.
+pub mod forums;
+/// `/healthz`.
+pub mod health;
+/// `/`: the archive at a glance.
+pub mod home;
+/// Query parameter parsing and validation shared by lists and search.
+pub mod params;
+/// `/search` and `/api/search`: full-text search landing on the exact turn.
+pub mod search;
+/// `communique serve`: options, startup import, signals.
+pub mod serve;
+/// `/speakers` and `/speakers/{slug}`.
+pub mod speakers;
+/// Shared state and configuration.
+pub mod state;
+/// `/statements`, `/statements/{id}`, `/statements/{id}/answers/{e}`, `/api/statements/{id}`.
+pub mod statements;
+
+pub use error::{Error, Result};
+pub use state::{AppState, Config};
+
+/// The stylesheet, embedded in the binary.
+const STYLE_CSS: &str = include_str!("../../static/style.css");
+
+/// Path of the stylesheet, versioned by its content so it can be cached for a year.
+static STYLE_HREF: LazyLock<String> = LazyLock::new(|| {
+    let digest = Sha256::digest(STYLE_CSS.as_bytes());
+    format!("/static/style.css?v={}", &hex::encode(digest)[..12])
+});
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Every route of the server, with its middleware.
+pub fn router(state: AppState) -> Router {
+    let routes = Router::new()
+        .route("/", get(home::show_home))
+        .route("/statements", get(statements::list_statements))
+        .route("/statements/{id}", get(statements::show_statement))
+        .route(
+            "/statements/{id}/answers/{e}",
+            get(statements::show_exchange),
+        )
+        .route("/speakers", get(speakers::list_speakers))
+        .route("/speakers/{slug}", get(speakers::show_speaker))
+        .route("/forums", get(forums::list_forums))
+        .route("/forums/{slug}", get(forums::show_forum))
+        .route("/api/statements/{id}", get(statements::api_statement))
+        .route("/search", get(search::search_page))
+        .route("/api/search", get(search::api_search))
+        .route("/healthz", get(health::healthz))
+        .route("/static/style.css", get(style_css))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed);
+
+    // Listed inside out: errors become pages, then bodies are compressed, then cached.
+    routes
+        .layer(middleware::from_fn(render_errors))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            cache::conditional_and_cached,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(10),
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            Error::Internal(anyhow::anyhow!("handler panicked")).into_response()
+        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// Serves `router(state)` on `listener` until `shutdown` resolves, then lets open
+/// requests finish.
+pub async fn launch_with_listener(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Values every page's layout needs.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The page title, before the site name.
+    pub title: String,
+    /// Versioned stylesheet path.
+    pub style: &'static str,
+    /// Absolute canonical URL, when the page has one.
+    pub canonical: Option<String>,
+    /// The navigation section to mark as current: `statements`, `speakers`, `forums`.
+    pub section: &'static str,
+    /// The language of the page's main text.
+    pub lang: String,
+}
+
+impl Layout {
+    /// A layout with this title and nothing else set.
+    pub fn new(title: impl Into<String>) -> Layout {
+        Layout {
+            title: title.into(),
+            style: STYLE_HREF.as_str(),
+            canonical: None,
+            section: "",
+            lang: "en".to_owned(),
+        }
+    }
+
+    /// Marks a navigation section as current.
+    pub fn section(mut self, section: &'static str) -> Layout {
+        self.section = section;
+        self
+    }
+}
+
+/// Renders a template into an HTML response.
+pub fn html(page: &impl askama::Template) -> Result<Response> {
+    let body = page.render()?;
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response())
+}
+
+/// A permanent redirect to a path of this site.
+pub fn moved(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, value)]).into_response(),
+        Err(_) => Error::bad_request("Invalid redirect target.").into_response(),
+    }
+}
+
+/// A path parameter, or a 404 when the path cannot be read (not UTF-8, for one).
+pub fn path_param<T>(
+    param: std::result::Result<axum::extract::Path<T>, axum::extract::rejection::PathRejection>,
+) -> Result<T> {
+    param
+        .map(|p| p.0)
+        .map_err(|_| Error::not_found("There is no page at this address."))
+}
+
+async fn style_css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        STYLE_CSS,
+    )
+        .into_response()
+}
+
+async fn not_found() -> Error {
+    Error::not_found("There is no page at this address.")
+}
+
+async fn method_not_allowed() -> Response {
+    let mut response = Error::bad_request("Only GET and HEAD are supported here.").into_response();
+    *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    response
+}
+
+/// Gives errors their body: JSON under `/api/`, the HTML error page elsewhere.
+async fn render_errors(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    match response.extensions().get::<error::ErrorInfo>() {
+        Some(info) => {
+            let info = info.clone();
+            error::render(response.status(), &info, api)
+        }
+        None => response,
+    }
+}

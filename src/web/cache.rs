@@ -1,0 +1,329 @@
+//! Conditional requests and the page cache. Pages change only when an import bumps the
+//! archive generation, so a page's ETag is the generation plus its path and query, and
+//! its rendered, compressed bytes can be kept until the generation moves on.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::web::state::AppState;
+
+/// The largest single page kept in the cache.
+const MAX_PAGE_BYTES: usize = 4 << 20;
+
+/// Content codings the cache keeps apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Coding {
+    /// Brotli.
+    Br,
+    /// Gzip.
+    Gzip,
+    /// No compression.
+    Identity,
+}
+
+impl Coding {
+    /// The coding a client's `Accept-Encoding` gets: brotli, else gzip, else none.
+    pub fn negotiate(headers: &HeaderMap) -> Coding {
+        let mut br = false;
+        let mut gzip = false;
+        for value in headers.get_all(header::ACCEPT_ENCODING) {
+            let Ok(value) = value.to_str() else { continue };
+            for item in value.split(',') {
+                let mut parts = item.split(';');
+                let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+                // `q=0` means "not this one".
+                let refused = parts.any(|p| {
+                    let p = p.trim();
+                    p.strip_prefix("q=")
+                        .and_then(|q| q.trim().parse::<f32>().ok())
+                        .is_some_and(|q| q <= 0.0)
+                });
+                if refused {
+                    continue;
+                }
+                match name.as_str() {
+                    "br" => br = true,
+                    "gzip" | "x-gzip" => gzip = true,
+                    _ => {}
+                }
+            }
+        }
+        if br {
+            Coding::Br
+        } else if gzip {
+            Coding::Gzip
+        } else {
+            Coding::Identity
+        }
+    }
+
+    fn header(self) -> Option<HeaderValue> {
+        match self {
+            Coding::Br => Some(HeaderValue::from_static("br")),
+            Coding::Gzip => Some(HeaderValue::from_static("gzip")),
+            Coding::Identity => None,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct CachedPage {
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+#[derive(Default)]
+struct Inner {
+    generation: i64,
+    bytes: usize,
+    pages: HashMap<(String, Coding), CachedPage>,
+}
+
+/// Rendered, compressed pages of the current archive generation, bounded in bytes.
+pub struct PageCache {
+    max_bytes: usize,
+    inner: Mutex<Inner>,
+}
+
+impl PageCache {
+    /// A cache holding at most `max_bytes` of page bodies (0 disables it).
+    pub fn new(max_bytes: usize) -> PageCache {
+        PageCache {
+            max_bytes,
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    /// Bytes of page bodies held now.
+    pub fn bytes(&self) -> usize {
+        self.inner.lock().map(|i| i.bytes).unwrap_or(0)
+    }
+
+    /// Number of pages held now.
+    pub fn len(&self) -> usize {
+        self.inner.lock().map(|i| i.pages.len()).unwrap_or(0)
+    }
+
+    /// Whether the cache holds no page.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn get(&self, generation: i64, key: &(String, Coding)) -> Option<CachedPage> {
+        let inner = self.inner.lock().ok()?;
+        if inner.generation != generation {
+            return None;
+        }
+        inner.pages.get(key).cloned()
+    }
+
+    fn put(&self, generation: i64, key: (String, Coding), page: CachedPage) {
+        if self.max_bytes == 0 || page.body.len() > MAX_PAGE_BYTES {
+            return;
+        }
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if inner.generation != generation {
+            // A newer import invalidates everything; an older render must not come back.
+            if generation < inner.generation {
+                return;
+            }
+            *inner = Inner {
+                generation,
+                ..Inner::default()
+            };
+        }
+        // Full: stop adding rather than evicting; the hot pages are usually the first in.
+        if inner.bytes + page.body.len() > self.max_bytes {
+            return;
+        }
+        inner.bytes += page.body.len();
+        if let Some(old) = inner.pages.insert(key, page) {
+            inner.bytes -= old.body.len();
+        }
+    }
+}
+
+/// The weak ETag of a URI in an archive generation.
+pub fn etag(generation: i64, path_and_query: &str) -> HeaderValue {
+    let mut hasher = DefaultHasher::new();
+    path_and_query.hash(&mut hasher);
+    HeaderValue::from_str(&format!("W/\"g{generation}-{:016x}\"", hasher.finish()))
+        .unwrap_or_else(|_| HeaderValue::from_static("W/\"0\""))
+}
+
+fn matches(if_none_match: Option<&HeaderValue>, etag: &HeaderValue) -> bool {
+    let Some(Ok(value)) = if_none_match.map(HeaderValue::to_str) else {
+        return false;
+    };
+    let want = etag.to_str().unwrap_or("");
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    value
+        .split(',')
+        .any(|t| t.trim() == "*" || bare(t) == bare(want))
+}
+
+const PAGE_CACHE_CONTROL: &str = "public, no-cache";
+
+/// Middleware: answers `304 Not Modified` to a matching `If-None-Match`, serves pages
+/// from the cache, and stores successful GET responses in it.
+pub async fn conditional_and_cached(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let cacheable = matches!(*request.method(), Method::GET | Method::HEAD)
+        && !path.starts_with("/static/")
+        && path != "/healthz";
+    if !cacheable {
+        return next.run(request).await;
+    }
+    let Ok(generation) = crate::db::browse::generation(&state.db).await else {
+        // The handler will meet the same database failure and report it.
+        return next.run(request).await;
+    };
+    let uri = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "/".to_owned());
+    let tag = etag(generation, &uri);
+    if matches(request.headers().get(header::IF_NONE_MATCH), &tag) {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [
+                (header::ETAG, tag),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static(PAGE_CACHE_CONTROL),
+                ),
+            ],
+        )
+            .into_response();
+    }
+
+    // Pin the coding so the compression layer's choice is exactly the cache key's.
+    let coding = Coding::negotiate(request.headers());
+    request.headers_mut().remove(header::ACCEPT_ENCODING);
+    if let Some(value) = coding.header() {
+        request.headers_mut().insert(header::ACCEPT_ENCODING, value);
+    }
+    let key = (uri, coding);
+    let head = request.method() == Method::HEAD;
+    if let Some(page) = state.cache.get(generation, &key) {
+        let mut response = Response::new(if head {
+            Body::empty()
+        } else {
+            Body::from(page.body)
+        });
+        *response.headers_mut() = page.headers;
+        return response;
+    }
+
+    let mut response = next.run(request).await;
+    if response.status() != StatusCode::OK
+        || response
+            .extensions()
+            .get::<crate::web::error::ErrorInfo>()
+            .is_some()
+    {
+        return response;
+    }
+    let headers = response.headers_mut();
+    headers.insert(header::ETAG, tag);
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(PAGE_CACHE_CONTROL));
+    if head {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            return crate::web::Error::Internal(anyhow::anyhow!("reading a page body: {err}"))
+                .into_response()
+        }
+    };
+    // The body is whole now, so the streaming length hint no longer applies.
+    parts.headers.remove(header::CONTENT_LENGTH);
+    state.cache.put(
+        generation,
+        key,
+        CachedPage {
+            headers: parts.headers.clone(),
+            body: bytes.clone(),
+        },
+    );
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(value).unwrap(),
+        );
+        h
+    }
+
+    #[test]
+    fn negotiation_prefers_brotli_and_honours_q_zero() {
+        assert_eq!(Coding::negotiate(&accept("gzip, deflate, br")), Coding::Br);
+        assert_eq!(Coding::negotiate(&accept("gzip")), Coding::Gzip);
+        assert_eq!(
+            Coding::negotiate(&accept("br;q=0, gzip;q=0.5")),
+            Coding::Gzip
+        );
+        assert_eq!(Coding::negotiate(&accept("identity")), Coding::Identity);
+        assert_eq!(Coding::negotiate(&HeaderMap::new()), Coding::Identity);
+    }
+
+    #[test]
+    fn etags_match_weakly_and_by_list() {
+        let tag = etag(3, "/statements?page=2");
+        assert_ne!(tag, etag(4, "/statements?page=2"));
+        assert_ne!(tag, etag(3, "/statements?page=3"));
+        let strong = tag.to_str().unwrap().trim_start_matches("W/").to_owned();
+        assert!(matches(
+            Some(&HeaderValue::from_str(&strong).unwrap()),
+            &tag
+        ));
+        let list = format!("\"x\", {}", tag.to_str().unwrap());
+        assert!(matches(Some(&HeaderValue::from_str(&list).unwrap()), &tag));
+        assert!(!matches(Some(&HeaderValue::from_static("\"x\"")), &tag));
+        assert!(!matches(None, &tag));
+    }
+
+    #[test]
+    fn a_new_generation_empties_the_cache_and_the_budget_holds() {
+        let cache = PageCache::new(10);
+        let page = |n: usize| CachedPage {
+            headers: HeaderMap::new(),
+            body: Bytes::from(vec![b'x'; n]),
+        };
+        cache.put(1, ("/a".into(), Coding::Gzip), page(6));
+        cache.put(1, ("/b".into(), Coding::Gzip), page(6));
+        assert_eq!((cache.len(), cache.bytes()), (1, 6));
+        assert!(cache.get(1, &("/a".into(), Coding::Gzip)).is_some());
+        assert!(cache.get(2, &("/a".into(), Coding::Gzip)).is_none());
+        cache.put(2, ("/b".into(), Coding::Gzip), page(4));
+        assert_eq!((cache.len(), cache.bytes()), (1, 4));
+        cache.put(1, ("/c".into(), Coding::Gzip), page(1));
+        assert_eq!(cache.len(), 1);
+    }
+}

@@ -1,0 +1,132 @@
+//! One error type for every handler: a status, a public message, and for pages an HTML
+//! error page, for `/api/*` the JSON error object of Contract 2.
+
+use askama::Template;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// Result of a handler.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No such statement, exchange, speaker, forum or route.
+    #[error("{0}")]
+    NotFound(String),
+    /// A malformed or unknown parameter; the message says which and why.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The database failed; details are logged, never shown.
+    #[error("database error")]
+    Db(#[from] sqlx::Error),
+    /// A template failed to render.
+    #[error("template error")]
+    Render(#[from] askama::Error),
+    /// Anything else that is the server's fault.
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl Error {
+    /// A 404 with this message.
+    pub fn not_found(message: impl Into<String>) -> Error {
+        Error::NotFound(message.into())
+    }
+
+    /// A 400 with this message.
+    pub fn bad_request(message: impl Into<String>) -> Error {
+        Error::BadRequest(message.into())
+    }
+
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::Db(_) | Error::Render(_) | Error::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// The machine-readable code of Contract 2.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound(_) => "not_found",
+            Error::BadRequest(_) => "bad_request",
+            _ => "internal",
+        }
+    }
+}
+
+/// What the error middleware needs to render an error, left in the response's extensions
+/// so the same error becomes HTML or JSON depending on the route.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    /// `bad_request`, `not_found` or `internal`.
+    pub code: &'static str,
+    /// The message shown to the client.
+    pub message: String,
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = if status.is_server_error() {
+            // The cause stays in the log; the client learns only that it was our fault.
+            tracing::error!(error = ?self, "request failed");
+            "Something went wrong on the server.".to_owned()
+        } else {
+            self.to_string()
+        };
+        let info = ErrorInfo {
+            code: self.code(),
+            message,
+        };
+        let mut response = (status, info.message.clone()).into_response();
+        response.extensions_mut().insert(info);
+        response
+    }
+}
+
+/// The HTML error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    /// Shared layout values.
+    pub layout: crate::web::Layout,
+    /// HTTP status code.
+    pub status: u16,
+    /// Reason phrase of the status.
+    pub reason: &'a str,
+    /// The message.
+    pub message: &'a str,
+}
+
+/// Turns an error left by a handler into the body the route calls for: JSON under
+/// `/api/`, an HTML page elsewhere.
+pub fn render(status: StatusCode, info: &ErrorInfo, api: bool) -> Response {
+    if api {
+        let body = serde_json::json!({"error": {"code": info.code, "message": info.message}});
+        return (status, axum::Json(body)).into_response();
+    }
+    let page = ErrorPage {
+        layout: crate::web::Layout::new(status.canonical_reason().unwrap_or("Error")),
+        status: status.as_u16(),
+        reason: status.canonical_reason().unwrap_or("Error"),
+        message: &info.message,
+    };
+    match page.render() {
+        Ok(html) => (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            html,
+        )
+            .into_response(),
+        Err(err) => {
+            tracing::error!(error = ?err, "error page failed to render");
+            (status, info.message.clone()).into_response()
+        }
+    }
+}

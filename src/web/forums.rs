@@ -1,0 +1,93 @@
+//! Forums: the list of multilateral bodies and each forum's page with its statements and
+//! the people who spoke there.
+
+use askama::Template;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use crate::db::browse::{self, Count, ForumRow};
+use crate::web::params::{prev_next, Filters, RawParams};
+use crate::web::statements::{choices, list_query, page_count, Choice, RowView};
+use crate::web::{html, path_param, AppState, Error, Layout, Result};
+
+/// Every forum.
+#[derive(Template)]
+#[template(path = "forums.html")]
+pub struct ForumsPage {
+    layout: Layout,
+    forums: Vec<ForumRow>,
+}
+
+/// `GET /forums`.
+pub async fn list_forums(State(state): State<AppState>) -> Result<Response> {
+    html(&ForumsPage {
+        layout: Layout::new("Forums").section("forums"),
+        forums: state.overview().await?.forums.clone(),
+    })
+}
+
+/// One forum, its statements and who spoke there.
+#[derive(Template)]
+#[template(path = "forum.html")]
+pub struct ForumPage {
+    layout: Layout,
+    forum: ForumRow,
+    href: String,
+    rows: Vec<RowView>,
+    total: i64,
+    page: u32,
+    pages: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    speakers: Vec<Count>,
+    speaker_choices: Vec<Choice>,
+    years: Vec<Choice>,
+    filtered: bool,
+}
+
+/// `GET /forums/{slug}?year=&speaker=&page=&limit=`.
+pub async fn show_forum(
+    State(state): State<AppState>,
+    slug: Result<Path<String>, PathRejection>,
+    raw: RawParams,
+) -> Result<Response> {
+    let slug = path_param(slug)?;
+    let db = &state.db;
+    let Some(forum) = browse::forum(db, &slug).await? else {
+        return Err(Error::not_found(format!(
+            "There is no forum `{slug}` in the archive."
+        )));
+    };
+    let mut f = Filters::parse(&raw, db, &state.registry).await?;
+    f.forum = Some(forum.slug.clone());
+    let mut q = list_query(&f);
+    q.kind = None;
+    q.lang = None;
+    let (rows, total) = browse::list_statements(db, &q).await?;
+    let href = format!("/forums/{}", forum.slug);
+    let mut link_filters = f.clone();
+    link_filters.forum = None;
+    let (prev, next) = prev_next(&link_filters, &href, &[], total);
+    let speakers = browse::forum_speakers(db, &forum.slug).await?;
+    let speaker_choices = choices(&speakers, f.speaker.as_deref());
+    let years = choices(
+        &browse::years(db, Some(&forum.slug), None).await?,
+        f.year.map(|y| y.to_string()).as_deref(),
+    );
+    html(&ForumPage {
+        layout: Layout::new(format!("{} — {}", forum.acronym, forum.name)).section("forums"),
+        filtered: f.speaker.is_some() || f.year.is_some(),
+        href,
+        rows: rows.into_iter().map(RowView::from).collect(),
+        total,
+        page: f.page,
+        pages: page_count(total, f.limit),
+        prev,
+        next,
+        speakers,
+        speaker_choices,
+        years,
+        forum,
+    })
+}
