@@ -554,10 +554,13 @@ pub async fn show_exchange(
     let mut layout = Layout::new(format!("{} — answer {e}", header.title)).section("statements");
     layout.canonical = Some(permalink.clone());
     layout.lang = s.language.clone();
+    let mut turns = turn_views(&s.id, segments.into_iter(), &s.speakers);
+    // This page is the exchange's own page.
+    turns.iter_mut().for_each(|t| t.exchange_href = None);
     html(&ExchangePage {
         layout,
         e,
-        turns: turn_views(&s.id, segments.into_iter(), &s.speakers),
+        turns,
         prev: at.checked_sub(1).map(|i| link(numbers[i])),
         next: numbers.get(at + 1).map(|&n| link(n)),
         permalink,

@@ -101,7 +101,7 @@ async function pageTypes(page) {
   await page.goto(`${base}/forums/csto`);
   const statement = await page.locator('ol.statements a.title').first().getAttribute('href');
   await page.goto(`${base}${statement}`);
-  const exchange = await page.locator('a.exchange-link').first().getAttribute('href');
+  const exchange = await page.locator('a.exchange-link').first().getAttribute('href', { timeout: 5000 });
   const speaker = await page.locator('dl.facts a[href^="/speakers/"]').first().getAttribute('href');
   return {
     home: '/',
@@ -158,7 +158,13 @@ test('screenshots of every page type at 1280 and 375 px', async () => {
       await page.goto(`${base}${path}`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `${name} at ${width}px scrolls sideways by ${overflow}px`);
-      await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
+      // The whole page, cut at 3000 px so long statements stay viewable.
+      const height = await page.evaluate(() => Math.min(document.documentElement.scrollHeight, 3000));
+      await page.screenshot({
+        path: join(shots, `${name}-${width}.png`),
+        fullPage: true,
+        clip: { x: 0, y: 0, width, height },
+      });
     }
   }
 });
