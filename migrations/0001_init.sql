@@ -36,9 +36,10 @@ CREATE TABLE sources (
 );
 
 -- Ids of statements merged into another one; the server redirects them (301).
+-- Removing a statement removes the aliases that point to it.
 CREATE TABLE aliases (
     alias        TEXT PRIMARY KEY,
-    statement_id TEXT NOT NULL
+    statement_id TEXT NOT NULL REFERENCES statements (id) ON DELETE CASCADE
 );
 CREATE INDEX aliases_target ON aliases (statement_id);
 
@@ -56,10 +57,13 @@ CREATE TABLE forums (
     name_ru TEXT
 );
 
+-- The links keep the names as the statement's parse gave them, so a statement reads back
+-- exactly as parsed; `speakers` and `forums` hold the registry's current names.
 CREATE TABLE statement_speakers (
     statement_pk INTEGER NOT NULL REFERENCES statements (pk) ON DELETE CASCADE,
     speaker      TEXT NOT NULL REFERENCES speakers (slug),
     position     INTEGER NOT NULL,
+    name         TEXT NOT NULL,
     PRIMARY KEY (statement_pk, speaker)
 ) WITHOUT ROWID;
 CREATE INDEX statement_speakers_speaker ON statement_speakers (speaker, statement_pk);
@@ -68,6 +72,8 @@ CREATE TABLE statement_forums (
     statement_pk INTEGER NOT NULL REFERENCES statements (pk) ON DELETE CASCADE,
     forum        TEXT NOT NULL REFERENCES forums (slug),
     position     INTEGER NOT NULL,
+    acronym      TEXT NOT NULL,
+    name         TEXT NOT NULL,
     PRIMARY KEY (statement_pk, forum)
 ) WITHOUT ROWID;
 CREATE INDEX statement_forums_forum ON statement_forums (forum, statement_pk);
@@ -140,13 +146,16 @@ CREATE TRIGGER statements_ad AFTER DELETE ON statements WHEN old.title IS NOT NU
     INSERT INTO titles_fts (titles_fts, rowid, title) VALUES ('delete', old.pk, old.title);
     INSERT INTO titles_plain (titles_plain, rowid, title) VALUES ('delete', old.pk, old.title);
 END;
-CREATE TRIGGER statements_au_old AFTER UPDATE OF title ON statements WHEN old.title IS NOT NULL BEGIN
-    INSERT INTO titles_fts (titles_fts, rowid, title) VALUES ('delete', old.pk, old.title);
-    INSERT INTO titles_plain (titles_plain, rowid, title) VALUES ('delete', old.pk, old.title);
-END;
-CREATE TRIGGER statements_au_new AFTER UPDATE OF title ON statements WHEN new.title IS NOT NULL BEGIN
-    INSERT INTO titles_fts (rowid, title) VALUES (new.pk, new.title);
-    INSERT INTO titles_plain (rowid, title) VALUES (new.pk, new.title);
+-- One trigger for both halves of an update: the old title must leave the index before
+-- the new one enters it, and an unchanged title is left alone.
+CREATE TRIGGER statements_au AFTER UPDATE OF title ON statements
+WHEN old.title IS NOT new.title BEGIN
+    INSERT INTO titles_fts (titles_fts, rowid, title)
+        SELECT 'delete', old.pk, old.title WHERE old.title IS NOT NULL;
+    INSERT INTO titles_plain (titles_plain, rowid, title)
+        SELECT 'delete', old.pk, old.title WHERE old.title IS NOT NULL;
+    INSERT INTO titles_fts (rowid, title) SELECT new.pk, new.title WHERE new.title IS NOT NULL;
+    INSERT INTO titles_plain (rowid, title) SELECT new.pk, new.title WHERE new.title IS NOT NULL;
 END;
 
 -- Bumped by every import that changes anything: the server's page cache and ETags key on it.

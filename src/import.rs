@@ -1,1 +1,898 @@
 //! Files into the database: parse in parallel, write one statement per savepoint.
+//!
+//! A producer walks the given files and folders in order and parses them in chunks on
+//! all cores; one writer applies the results in the same order, each statement inside
+//! its own savepoint of a batched transaction. A bounded channel between the two keeps
+//! memory flat however large the corpus is.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use sqlx::pool::PoolConnection;
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
+use tokio::sync::mpsc;
+
+use crate::db::store::{Candidate, Keys, Source, SourceFormat, StoredSource};
+use crate::db::{self, store};
+use crate::model::Statement;
+use crate::parse;
+use crate::registry::Registry;
+
+/// Files parsed together before their results go to the writer.
+const CHUNK: usize = 64;
+/// Chunks waiting for the writer: with [`CHUNK`], bounds the statements in memory.
+const QUEUE: usize = 2;
+/// A batch transaction commits after this many statements...
+const BATCH: usize = 500;
+/// ...or when it has been open this long.
+const BATCH_TIME: Duration = Duration::from_secs(1);
+
+/// How an import or re-parse shows its progress on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Progress {
+    /// A progress bar when stderr is a terminal, else one line per file.
+    #[default]
+    Auto,
+    /// One line per file.
+    Lines,
+    /// Nothing but failures, logged with `tracing` (for the server's start-up import).
+    Quiet,
+}
+
+/// Settings of an import or re-parse.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// How progress is shown.
+    pub progress: Progress,
+}
+
+impl ImportOptions {
+    /// Options for an import nobody watches: failures go to the log only.
+    pub fn quiet() -> ImportOptions {
+        ImportOptions {
+            progress: Progress::Quiet,
+        }
+    }
+}
+
+/// What an import did: the counts of its summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// New statements.
+    pub imported: u64,
+    /// Stored statements whose text changed, or that were merged.
+    pub updated: u64,
+    /// Files whose statement is stored with the same text.
+    pub unchanged: u64,
+    /// Files that could not be read, parsed or written.
+    pub failed: u64,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "imported {}, updated {}, unchanged {}, failed {}",
+            self.imported, self.updated, self.unchanged, self.failed
+        )
+    }
+}
+
+/// What a re-parse did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReparseSummary {
+    /// Statements parsed again successfully (changed + unchanged).
+    pub reparsed: u64,
+    /// Statements whose stored object changed.
+    pub changed: u64,
+    /// Statements the current parser reads exactly as stored.
+    pub unchanged: u64,
+    /// Statements whose source the current parser rejects, or whose write failed:
+    /// they are kept as they were.
+    pub failed: u64,
+}
+
+impl fmt::Display for ReparseSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "reparsed {}, changed {}, unchanged {}, failed {}",
+            self.reparsed, self.changed, self.unchanged, self.failed
+        )
+    }
+}
+
+/// What storing one statement did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A new statement.
+    Imported,
+    /// A stored statement got new content, or absorbed others.
+    Updated,
+    /// The stored statement has the same text: nothing written.
+    Unchanged,
+    /// Re-parse: the stored object changed.
+    Changed,
+    /// Re-parse: the stored object is what the parser gives.
+    Same,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Imported => "imported",
+            Outcome::Updated => "updated",
+            Outcome::Unchanged => "unchanged",
+            Outcome::Changed => "changed",
+            Outcome::Same => "unchanged",
+        }
+    }
+}
+
+/// The stored statements that are one statement with an incoming one whose keys are
+/// `keys`, given the candidates [`store::find_candidates`] found (by rule, then age).
+///
+/// Different document numbers never match: once the incoming statement or an accepted
+/// candidate has a number, candidates with another number are left out.
+pub fn same_statement(keys: &Keys, candidates: Vec<Candidate>) -> Vec<Candidate> {
+    let mut number = keys.source_number.clone();
+    let mut group: Vec<Candidate> = Vec::new();
+    for candidate in candidates {
+        if group.iter().any(|c| c.pk == candidate.pk) {
+            continue;
+        }
+        match (&number, &candidate.source_number) {
+            (Some(n), Some(m)) if n != m => continue,
+            (None, Some(m)) => number = Some(m.clone()),
+            _ => {}
+        }
+        group.push(candidate);
+    }
+    group
+}
+
+/// The id a new statement asks for: the parser's slug, kept to ASCII letters, digits
+/// and hyphens whatever the parser gives.
+fn id_base(id: &str) -> String {
+    let cleaned: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let base = cleaned
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if base.is_empty() {
+        "undated".to_string()
+    } else {
+        base
+    }
+}
+
+/// Stores one parsed statement by the identity rules: a new statement gets a free id;
+/// one that matches a stored statement updates it under its id (or leaves it when the
+/// text is the same); one that matches several merges them into the oldest, the others
+/// becoming its aliases. Returns what happened and the statement's id.
+pub async fn store_statement(
+    conn: &mut SqliteConnection,
+    statement: &Statement,
+    source: &Source,
+) -> sqlx::Result<(Outcome, String)> {
+    let keys = Keys::of(statement);
+    let candidates = store::find_candidates(conn, &keys).await?;
+    let mut group = same_statement(&keys, candidates);
+    group.sort_by_key(|c| c.pk);
+    let mut group = group.into_iter();
+    let Some(survivor) = group.next() else {
+        let id = store::free_id(conn, &id_base(&statement.id)).await?;
+        store::insert_statement(conn, &id, statement, &keys, source).await?;
+        return Ok((Outcome::Imported, id));
+    };
+    let mut merged = false;
+    for other in group {
+        store::merge_into(conn, &other, &survivor.id).await?;
+        merged = true;
+    }
+    if !merged && survivor.text_hash == keys.text_hash {
+        return Ok((Outcome::Unchanged, survivor.id));
+    }
+    store::replace_statement(conn, survivor.pk, statement, &keys, Some(source)).await?;
+    Ok((Outcome::Updated, survivor.id))
+}
+
+/// Replaces a stored statement with a new parse of its source, keeping its id;
+/// nothing is written when the parse gives the stored object.
+async fn restore_statement(
+    conn: &mut SqliteConnection,
+    pk: i64,
+    statement: &Statement,
+) -> sqlx::Result<Outcome> {
+    let stored = store::load_statement(&mut *conn, &statement.id).await?;
+    if stored.as_ref() == Some(statement) {
+        return Ok(Outcome::Same);
+    }
+    store::replace_statement(conn, pk, statement, &Keys::of(statement), None).await?;
+    Ok(Outcome::Changed)
+}
+
+/// One unit of work for the writer.
+enum Job {
+    /// A parsed file to store.
+    Import {
+        name: String,
+        statement: Box<Statement>,
+        source: Source,
+    },
+    /// A new parse of the stored statement `pk` (its `id` already set to the stored id).
+    Reparse { pk: i64, statement: Box<Statement> },
+    /// A file or source that could not be read or parsed.
+    Failed { name: String, reason: String },
+}
+
+impl Job {
+    fn name(&self) -> &str {
+        match self {
+            Job::Import { name, .. } | Job::Failed { name, .. } => name,
+            Job::Reparse { statement, .. } => &statement.id,
+        }
+    }
+}
+
+/// Where progress and failures go.
+enum Reporter {
+    Bar(ProgressBar),
+    Lines,
+    Quiet,
+}
+
+impl Reporter {
+    fn new(progress: Progress, what: &str) -> Reporter {
+        let terminal = std::io::stderr().is_terminal();
+        match progress {
+            Progress::Auto if terminal => {
+                let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+                let style = ProgressStyle::with_template(&format!(
+                    "{{spinner}} {{pos}} {what} ({{per_sec}}, {{elapsed}}) {{wide_msg}}"
+                ))
+                .unwrap_or_else(|_| ProgressStyle::default_spinner());
+                bar.set_style(style);
+                bar.enable_steady_tick(Duration::from_millis(200));
+                Reporter::Bar(bar)
+            }
+            Progress::Auto | Progress::Lines => Reporter::Lines,
+            Progress::Quiet => Reporter::Quiet,
+        }
+    }
+
+    fn done(&self, name: &str, outcome: Outcome, id: &str) {
+        match self {
+            Reporter::Bar(bar) => {
+                bar.inc(1);
+                bar.set_message(name.to_string());
+            }
+            Reporter::Lines if name == id => eprintln!("{name}: {}", outcome.as_str()),
+            Reporter::Lines => eprintln!("{name}: {} {id}", outcome.as_str()),
+            Reporter::Quiet => {}
+        }
+    }
+
+    fn failed(&self, name: &str, reason: &str) {
+        match self {
+            Reporter::Bar(bar) => {
+                bar.inc(1);
+                bar.println(format!("{name}: {reason}"));
+            }
+            Reporter::Lines => eprintln!("{name}: {reason}"),
+            Reporter::Quiet => tracing::warn!("{name}: {reason}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Reporter::Bar(bar) = self {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Counts of every outcome.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    imported: u64,
+    updated: u64,
+    unchanged: u64,
+    changed: u64,
+    same: u64,
+    failed: u64,
+}
+
+impl Tally {
+    fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Imported => self.imported += 1,
+            Outcome::Updated => self.updated += 1,
+            Outcome::Unchanged => self.unchanged += 1,
+            Outcome::Changed => self.changed += 1,
+            Outcome::Same => self.same += 1,
+        }
+    }
+}
+
+/// What trying one job inside the open transaction gave.
+enum Attempt {
+    Applied(Outcome, String),
+    Failed(String),
+    /// The job failed and SQLite rolled back the whole transaction with it (some
+    /// errors do: a full disk, `RAISE(ROLLBACK)`): the batch must be applied again.
+    Lost(String),
+}
+
+/// The single writer: applies jobs in order, one savepoint each, in batch transactions.
+///
+/// Transactions are driven with plain SQL rather than sqlx's `Transaction` so that a
+/// transaction SQLite rolled back on its own is noticed and the batch replayed: a
+/// failing statement never takes the ones before it down with it.
+struct Writer {
+    conn: PoolConnection<Sqlite>,
+    /// When the open transaction began; `None` when none is open.
+    open: Option<Instant>,
+    /// Jobs applied in the open transaction, kept until it commits.
+    batch: Vec<(Job, Outcome)>,
+    committed: Tally,
+    reporter: Reporter,
+}
+
+impl Writer {
+    async fn new(pool: &SqlitePool, reporter: Reporter) -> anyhow::Result<Writer> {
+        let mut conn = pool.acquire().await?;
+        // A larger page cache for the bulk writes (FTS5 segments in particular).
+        sqlx::raw_sql("PRAGMA cache_size = -65536")
+            .execute(&mut *conn)
+            .await?;
+        Ok(Writer {
+            conn,
+            open: None,
+            batch: Vec::new(),
+            committed: Tally::default(),
+            reporter,
+        })
+    }
+
+    /// Applies jobs from `rx` until it closes, committing every [`BATCH`] statements or
+    /// [`BATCH_TIME`], and when no job comes while a transaction is open.
+    async fn run(&mut self, mut rx: mpsc::Receiver<Vec<Job>>) -> anyhow::Result<()> {
+        loop {
+            let next = match self.open {
+                Some(began) => {
+                    match tokio::time::timeout_at((began + BATCH_TIME).into(), rx.recv()).await {
+                        Ok(next) => next,
+                        Err(_) => {
+                            self.commit().await?;
+                            continue;
+                        }
+                    }
+                }
+                None => rx.recv().await,
+            };
+            let Some(jobs) = next else { break };
+            for job in jobs {
+                self.push(job).await?;
+                if self
+                    .open
+                    .is_some_and(|began| self.batch.len() >= BATCH || began.elapsed() >= BATCH_TIME)
+                {
+                    self.commit().await?;
+                }
+            }
+        }
+        self.commit().await
+    }
+
+    async fn push(&mut self, job: Job) -> anyhow::Result<()> {
+        let mut queue = VecDeque::from([(job, false)]);
+        while let Some((job, replay)) = queue.pop_front() {
+            match self.attempt(&job).await? {
+                Attempt::Applied(outcome, id) => {
+                    if !replay {
+                        self.reporter.done(job.name(), outcome, &id);
+                    }
+                    self.batch.push((job, outcome));
+                }
+                Attempt::Failed(reason) => {
+                    self.committed.failed += 1;
+                    self.reporter.failed(job.name(), &reason);
+                }
+                Attempt::Lost(reason) => {
+                    self.committed.failed += 1;
+                    self.reporter.failed(job.name(), &reason);
+                    for (earlier, _) in std::mem::take(&mut self.batch).into_iter().rev() {
+                        queue.push_front((earlier, true));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn attempt(&mut self, job: &Job) -> anyhow::Result<Attempt> {
+        let conn = &mut *self.conn;
+        if let Job::Failed { reason, .. } = job {
+            return Ok(Attempt::Failed(reason.clone()));
+        }
+        if self.open.is_none() {
+            // IMMEDIATE: take the write lock now rather than fail to upgrade later.
+            sqlx::raw_sql("BEGIN IMMEDIATE")
+                .execute(&mut *conn)
+                .await
+                .context("starting a transaction")?;
+            self.open = Some(Instant::now());
+        }
+        sqlx::raw_sql("SAVEPOINT statement")
+            .execute(&mut *conn)
+            .await
+            .context("starting a savepoint")?;
+        let result = match job {
+            Job::Import {
+                statement, source, ..
+            } => store_statement(conn, statement, source).await,
+            Job::Reparse { pk, statement } => restore_statement(conn, *pk, statement)
+                .await
+                .map(|outcome| (outcome, statement.id.clone())),
+            Job::Failed { .. } => unreachable!("handled above"),
+        };
+        match result {
+            Ok((outcome, id)) => {
+                sqlx::raw_sql("RELEASE statement")
+                    .execute(&mut *conn)
+                    .await
+                    .context("releasing a savepoint")?;
+                Ok(Attempt::Applied(outcome, id))
+            }
+            Err(error) => {
+                let reason = format!("database error: {error}");
+                match sqlx::raw_sql("ROLLBACK TO statement; RELEASE statement")
+                    .execute(&mut *conn)
+                    .await
+                {
+                    Ok(_) => Ok(Attempt::Failed(reason)),
+                    Err(_) => {
+                        // No savepoint any more: the transaction is gone. Make sure.
+                        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+                        self.open = None;
+                        Ok(Attempt::Lost(reason))
+                    }
+                }
+            }
+        }
+    }
+
+    async fn commit(&mut self) -> anyhow::Result<()> {
+        if self.open.is_none() {
+            return Ok(());
+        }
+        let changed = self
+            .batch
+            .iter()
+            .any(|(_, o)| !matches!(o, Outcome::Unchanged | Outcome::Same));
+        if changed {
+            store::bump_generation(&mut *self.conn).await?;
+        }
+        sqlx::raw_sql("COMMIT")
+            .execute(&mut *self.conn)
+            .await
+            .context("committing")?;
+        self.open = None;
+        for (_, outcome) in self.batch.drain(..) {
+            self.committed.add(outcome);
+        }
+        Ok(())
+    }
+
+    /// Commits, tidies speakers and forums, and returns the counts.
+    async fn finish(mut self, registry: &Registry) -> anyhow::Result<Tally> {
+        self.commit().await?;
+        self.reporter.finish();
+        let tally = self.committed;
+        let conn = &mut *self.conn;
+        sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+        store::prune_orphans(conn).await?;
+        store::sync_registry(conn, registry).await?;
+        sqlx::raw_sql("COMMIT").execute(&mut *conn).await?;
+        if tally.imported + tally.updated + tally.changed > 0 {
+            // Fresh statistics for the query planner after a large change.
+            sqlx::raw_sql("PRAGMA optimize").execute(&mut *conn).await?;
+        }
+        sqlx::raw_sql("PRAGMA cache_size = -2000")
+            .execute(&mut *conn)
+            .await?;
+        Ok(tally)
+    }
+}
+
+/// Walks `paths` in order: a folder's `.txt` files, recursively, in name order
+/// (hidden entries and other files skipped); a file named directly is always taken.
+/// Calls `emit` with each file, or with the reason a path cannot be walked, until it
+/// returns `false`.
+fn walk(paths: &[PathBuf], mut emit: impl FnMut(PathBuf, Option<String>) -> bool) {
+    // Pending entries, the next on top; `true` marks a path given by the user.
+    let mut stack: Vec<(PathBuf, bool)> = paths.iter().rev().map(|p| (p.clone(), true)).collect();
+    while let Some((path, given)) = stack.pop() {
+        let meta = match std::fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                if !emit(path, Some(e.to_string())) {
+                    return;
+                }
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            let entries = std::fs::read_dir(&path).and_then(|dir| {
+                dir.map(|entry| entry.map(|e| e.path()))
+                    .collect::<Result<Vec<_>, _>>()
+            });
+            match entries {
+                Ok(mut entries) => {
+                    entries.retain(|p| {
+                        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                        !name.starts_with('.')
+                            && (is_text_file(p)
+                                || std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()))
+                    });
+                    entries.sort();
+                    stack.extend(entries.into_iter().rev().map(|p| (p, false)));
+                }
+                Err(e) => {
+                    if !emit(path, Some(e.to_string())) {
+                        return;
+                    }
+                }
+            }
+        } else if (given || is_text_file(&path)) && !emit(path, None) {
+            return;
+        }
+    }
+}
+
+fn is_text_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+}
+
+/// Reads and parses one file; a panic in the parser fails the file, not the import.
+fn parse_file(path: &Path, registry: &Registry) -> Job {
+    let name = path.display().to_string();
+    let failed = |reason: String| Job::Failed {
+        name: name.clone(),
+        reason,
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return failed(e.to_string()),
+    };
+    let text = match crate::text::decode(&bytes) {
+        Ok(text) => text,
+        Err(e) => return failed(e.to_string()),
+    };
+    drop(bytes);
+    match catch_parse(|| parse::parse_text(&text, registry)) {
+        Ok(statement) => Job::Import {
+            name: name.clone(),
+            statement: Box::new(statement),
+            source: Source::text(
+                path.file_name().map(|n| n.to_string_lossy().into_owned()),
+                text,
+            ),
+        },
+        Err(reason) => failed(reason),
+    }
+}
+
+fn catch_parse(
+    parse: impl FnOnce() -> Result<Statement, parse::ParseError>,
+) -> Result<Statement, String> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)) {
+        Ok(result) => result.map_err(|e| e.to_string()),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(format!("parser failed: {message}"))
+        }
+    }
+}
+
+/// Parses a stored source again with the current parser, for the statement `stored.id`.
+fn reparse_source(stored: StoredSource, registry: &Registry) -> Job {
+    let StoredSource { pk, id, source } = stored;
+    let parsed = match source.format {
+        SourceFormat::Text => catch_parse(|| match &source.hints {
+            Some(hints) => parse::parse_with_hints(&source.content, hints, registry),
+            None => parse::parse_text(&source.content, registry),
+        }),
+        SourceFormat::Row => Err("dataset rows cannot be parsed by this version".to_string()),
+    };
+    match parsed {
+        Ok(mut statement) => {
+            statement.id = id;
+            Job::Reparse {
+                pk,
+                statement: Box::new(statement),
+            }
+        }
+        Err(reason) => Job::Failed { name: id, reason },
+    }
+}
+
+/// Imports the files and folders `paths` into the archive (see [`walk`] for which files).
+/// Per-file failures are counted and reported, not returned: an error means the
+/// database itself failed, and the statements committed before it stay.
+pub async fn import_paths(
+    pool: &SqlitePool,
+    paths: &[PathBuf],
+    registry: &Registry,
+    options: &ImportOptions,
+) -> anyhow::Result<Summary> {
+    let (tx, rx) = mpsc::channel::<Vec<Job>>(QUEUE);
+    let registry = Arc::new(registry.clone());
+    let paths = paths.to_vec();
+    let parse_registry = Arc::clone(&registry);
+    let producer = tokio::task::spawn_blocking(move || {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let send = |chunk: Vec<(PathBuf, Option<String>)>| {
+            let jobs: Vec<Job> = chunk
+                .into_par_iter()
+                .map(|(path, error)| match error {
+                    Some(reason) => Job::Failed {
+                        name: path.display().to_string(),
+                        reason,
+                    },
+                    None => parse_file(&path, &parse_registry),
+                })
+                .collect();
+            tx.blocking_send(jobs).is_ok()
+        };
+        let mut open = true;
+        walk(&paths, |path, error| {
+            chunk.push((path, error));
+            if chunk.len() == CHUNK {
+                open = send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+            }
+            open
+        });
+        if open && !chunk.is_empty() {
+            send(chunk);
+        }
+    });
+    let mut writer = Writer::new(pool, Reporter::new(options.progress, "files")).await?;
+    let written = writer.run(rx).await;
+    // The producer stops once the writer is gone; wait for it either way.
+    producer.await.context("reading files")?;
+    written?;
+    let tally = writer.finish(&registry).await?;
+    Ok(Summary {
+        imported: tally.imported,
+        updated: tally.updated,
+        unchanged: tally.unchanged,
+        failed: tally.failed,
+    })
+}
+
+/// Parses every stored source again with the current parser and `registry`, keeping
+/// every id, and stores what changed.
+pub async fn reparse(
+    pool: &SqlitePool,
+    registry: &Registry,
+    options: &ImportOptions,
+) -> anyhow::Result<ReparseSummary> {
+    let (tx, rx) = mpsc::channel::<Vec<Job>>(QUEUE);
+    let registry = Arc::new(registry.clone());
+    let reader = pool.clone();
+    let parse_registry = Arc::clone(&registry);
+    let producer = tokio::spawn(async move {
+        let mut after = 0;
+        loop {
+            // Short reads page by page: no read transaction stays open across the
+            // writer's commits, so the WAL can be checkpointed as it goes.
+            let page = store::sources_after(&reader, after, CHUNK as u32).await?;
+            let Some(last) = page.last() else { break };
+            after = last.pk;
+            let registry = Arc::clone(&parse_registry);
+            let jobs = tokio::task::spawn_blocking(move || {
+                page.into_par_iter()
+                    .map(|stored| reparse_source(stored, &registry))
+                    .collect::<Vec<_>>()
+            })
+            .await?;
+            if tx.send(jobs).await.is_err() {
+                break;
+            }
+        }
+        anyhow::Ok(())
+    });
+    let mut writer = Writer::new(pool, Reporter::new(options.progress, "statements")).await?;
+    let written = writer.run(rx).await;
+    producer.await.context("reading sources")??;
+    written?;
+    let tally = writer.finish(&registry).await?;
+    Ok(ReparseSummary {
+        reparsed: tally.changed + tally.same,
+        changed: tally.changed,
+        unchanged: tally.same,
+        failed: tally.failed,
+    })
+}
+
+/// Removes the statements `ids`; returns the ids that name no statement (an alias is
+/// not a statement: its target is removed by its own id).
+pub async fn remove(pool: &SqlitePool, ids: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut tx = pool.begin().await?;
+    let mut unknown = Vec::new();
+    let mut removed = 0;
+    for id in ids {
+        if store::delete_statement(&mut tx, id).await? {
+            removed += 1;
+        } else {
+            unknown.push(id.clone());
+        }
+    }
+    if removed > 0 {
+        store::prune_orphans(&mut tx).await?;
+        store::bump_generation(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(unknown)
+}
+
+/// Options of `communique import` (the database and registry are global options).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ImportArgs {
+    /// Files and folders to import (folders: their `.txt` files, recursively).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Options of `communique remove`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RemoveArgs {
+    /// Ids of the statements to remove.
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+}
+
+fn block_on<T>(work: impl std::future::Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    tokio::runtime::Runtime::new()
+        .context("starting the runtime")?
+        .block_on(work)
+}
+
+/// `communique import PATH...` into the archive `db`: per-file lines (or a progress bar)
+/// on stderr, the summary line last on stdout; status 1 when any file failed.
+pub fn run_import(
+    db: &Path,
+    registry: Option<&Path>,
+    args: &ImportArgs,
+) -> anyhow::Result<ExitCode> {
+    let registry = Registry::load(registry)?;
+    let summary = block_on(async {
+        let pool = db::connect(db).await?;
+        let summary = import_paths(&pool, &args.paths, &registry, &ImportOptions::default()).await;
+        pool.close().await;
+        summary
+    })?;
+    println!("{summary}");
+    Ok(status(summary.failed))
+}
+
+/// `communique reparse`: every stored source parsed again with the current parser and
+/// registry; the summary line last on stdout; status 1 when any failed.
+pub fn run_reparse(db: &Path, registry: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let registry = Registry::load(registry)?;
+    let summary = block_on(async {
+        let pool = db::connect(db).await?;
+        let summary = reparse(&pool, &registry, &ImportOptions::default()).await;
+        pool.close().await;
+        summary
+    })?;
+    println!("{summary}");
+    Ok(status(summary.failed))
+}
+
+/// `communique remove ID...`: `removed N` on stdout; each unknown id on stderr and
+/// status 1.
+pub fn run_remove(db: &Path, args: &RemoveArgs) -> anyhow::Result<ExitCode> {
+    let unknown = block_on(async {
+        let pool = db::connect(db).await?;
+        let unknown = remove(&pool, &args.ids).await;
+        pool.close().await;
+        unknown
+    })?;
+    for id in &unknown {
+        eprintln!("{id}: no such statement");
+    }
+    println!("removed {}", args.ids.len() - unknown.len());
+    Ok(status(unknown.len() as u64))
+}
+
+fn status(failures: u64) -> ExitCode {
+    if failures > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::store::Rule;
+
+    fn candidate(pk: i64, number: Option<&str>, rule: Rule) -> Candidate {
+        Candidate {
+            pk,
+            id: format!("s{pk}"),
+            source_number: number.map(str::to_string),
+            text_hash: String::new(),
+            rule,
+        }
+    }
+
+    fn keys(number: Option<&str>) -> Keys {
+        Keys {
+            language: "en".into(),
+            source_number: number.map(str::to_string),
+            date: None,
+            norm_title: None,
+            text_hash: String::new(),
+        }
+    }
+
+    fn pks(group: &[Candidate]) -> Vec<i64> {
+        group.iter().map(|c| c.pk).collect()
+    }
+
+    #[test]
+    fn different_numbers_never_match() {
+        let found = vec![
+            candidate(1, Some("1-01-01-2020"), Rule::DateTitle),
+            candidate(2, None, Rule::TextHash),
+        ];
+        assert_eq!(
+            pks(&same_statement(&keys(Some("2-01-01-2020")), found)),
+            [2]
+        );
+    }
+
+    #[test]
+    fn the_first_number_found_binds_the_rest() {
+        let found = vec![
+            candidate(3, Some("7-01-01-2020"), Rule::DateTitle),
+            candidate(1, Some("8-01-01-2020"), Rule::TextHash),
+            candidate(2, None, Rule::TextHash),
+            candidate(3, Some("7-01-01-2020"), Rule::TextHash),
+        ];
+        assert_eq!(pks(&same_statement(&keys(None), found)), [3, 2]);
+    }
+
+    #[test]
+    fn ids_are_ascii_slugs() {
+        assert_eq!(id_base("2020-01-01-Foo--bar "), "2020-01-01-foo-bar");
+        assert_eq!(id_base("—"), "undated");
+    }
+}

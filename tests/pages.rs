@@ -4,7 +4,10 @@
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
+use communique::db::store::{sync_registry, Source};
+use communique::import::store_statement;
 use communique::model::{ForumRef, Kind, Segment, SegmentKind, SpeakerRef, Statement};
+use communique::registry::Registry;
 use communique::web::{router, AppState, Config};
 use http_body_util::BodyExt;
 use sqlx::SqlitePool;
@@ -189,105 +192,27 @@ fn fixtures() -> Vec<Statement> {
     ]
 }
 
-/// Writes a statement the way the archive stores one (tests only: the importer owns writes).
+/// Writes a statement through the importer's own write path.
 async fn insert(pool: &SqlitePool, s: &Statement) {
-    let pk: i64 = sqlx::query_scalar(
-        "INSERT INTO statements (id, title, norm_title, date, year, time, place, kind, language, \
-         languages, source_number, source_url, text_hash, imported_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '2026-01-01', '2026-01-01') RETURNING pk",
-    )
-    .bind(&s.id)
-    .bind(&s.title)
-    .bind(s.title.as_ref().map(|t| t.to_lowercase()))
-    .bind(s.date.map(|d| d.to_string()))
-    .bind(
-        s.date
-            .map(|d| d.format("%Y").to_string().parse::<i64>().unwrap()),
-    )
-    .bind(&s.time)
-    .bind(&s.place)
-    .bind(s.kind.as_str())
-    .bind(&s.language)
-    .bind(serde_json::to_string(&s.languages).unwrap())
-    .bind(&s.source_number)
-    .bind(&s.source_url)
-    .bind(&s.id)
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    for (i, f) in s.forums.iter().enumerate() {
-        sqlx::query("INSERT OR IGNORE INTO forums (slug, acronym, name) VALUES (?, ?, ?)")
-            .bind(&f.slug)
-            .bind(&f.acronym)
-            .bind(&f.name)
-            .execute(pool)
-            .await
-            .unwrap();
-        sqlx::query("INSERT INTO statement_forums VALUES (?, ?, ?)")
-            .bind(pk)
-            .bind(&f.slug)
-            .bind(i as i64)
-            .execute(pool)
-            .await
-            .unwrap();
-    }
-    for (i, p) in s.speakers.iter().enumerate() {
-        sqlx::query("INSERT OR IGNORE INTO speakers (slug, name, role) VALUES (?, ?, ?)")
-            .bind(&p.slug)
-            .bind(&p.name)
-            .bind((p.slug == "sergey-lavrov").then_some("Minister of Foreign Affairs of Russia"))
-            .execute(pool)
-            .await
-            .unwrap();
-        sqlx::query("INSERT INTO statement_speakers VALUES (?, ?, ?)")
-            .bind(pk)
-            .bind(&p.slug)
-            .bind(i as i64)
-            .execute(pool)
-            .await
-            .unwrap();
-    }
-    for (i, t) in s.tags.iter().enumerate() {
-        sqlx::query("INSERT INTO statement_tags VALUES (?, ?, ?)")
-            .bind(pk)
-            .bind(i as i64)
-            .bind(t)
-            .execute(pool)
-            .await
-            .unwrap();
-    }
-    for g in &s.segments {
-        sqlx::query(
-            "INSERT INTO segments (statement_pk, n, kind, speaker, label, note, exchange, anchor, \
-             title, paragraphs, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(pk)
-        .bind(g.n)
-        .bind(g.kind.as_str())
-        .bind(&g.speaker)
-        .bind(&g.label)
-        .bind(&g.note)
-        .bind(g.exchange)
-        .bind(&g.anchor)
-        .bind(&g.title)
-        .bind(serde_json::to_string(&g.paragraphs).unwrap())
-        .bind(g.paragraphs.join("\n\n"))
-        .execute(pool)
-        .await
-        .unwrap();
-    }
+    let mut conn = pool.acquire().await.unwrap();
+    let source = Source::text(Some(format!("{}.txt", s.id)), s.id.clone());
+    let (_, id) = store_statement(&mut conn, s, &source).await.unwrap();
+    assert_eq!(id, s.id);
 }
 
 async fn archive() -> Archive {
     let dir = tempfile::tempdir().unwrap();
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(dir.path().join("archive.db"))
-        .create_if_missing(true);
-    let pool = SqlitePool::connect_with(opts).await.unwrap();
-    sqlx::migrate!().run(&pool).await.unwrap();
+    let pool = communique::db::connect(dir.path().join("archive.db"))
+        .await
+        .unwrap();
     for s in fixtures() {
         insert(&pool, &s).await;
     }
+    let mut conn = pool.acquire().await.unwrap();
+    sync_registry(&mut conn, &Registry::builtin())
+        .await
+        .unwrap();
+    drop(conn);
     sqlx::query("INSERT INTO aliases VALUES ('2018-06-11-old-csto-id', '2018-06-11-answers-csto')")
         .execute(&pool)
         .await
@@ -524,13 +449,13 @@ async fn speaker_pages_show_role_counts_and_filtered_statements() {
     let a = archive().await;
     let r = a.get("/speakers").await;
     Archive::ok(&r);
-    assert!(r.body.contains("<a href=\"/speakers/sergey-lavrov\">Sergey Lavrov</a></td><td>Minister of Foreign Affairs of Russia</td><td class=\"n\">3</td><td class=\"n\">4</td>"));
+    assert!(r.body.contains("<a href=\"/speakers/sergey-lavrov\">Sergey Lavrov</a></td><td>Minister of Foreign Affairs of the Russian Federation</td><td class=\"n\">3</td><td class=\"n\">4</td>"));
     let r = a.get("/speakers/sergey-lavrov").await;
     Archive::ok(&r);
     assert!(r.body.contains("<h1>Sergey Lavrov</h1>"));
     assert!(r
         .body
-        .contains("<p class=\"role\">Minister of Foreign Affairs of Russia</p>"));
+        .contains("<p class=\"role\">Minister of Foreign Affairs of the Russian Federation</p>"));
     assert!(r
         .body
         .contains("<strong>3</strong> statements · <strong>4</strong> answers"));

@@ -2,3 +2,52 @@
 
 /// Read queries behind the web pages: lists, counts, speakers, forums, years.
 pub mod browse;
+pub mod store;
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+/// The schema, embedded from `migrations/`; every command runs it on connect.
+pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// Connection settings for the archive file at `path`, created when missing.
+///
+/// WAL lets the server read while an import writes; `synchronous=NORMAL` is durable
+/// across application crashes in WAL mode and only risks the last commits on power loss.
+pub fn connect_options(path: &Path) -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        // Only takes effect when the file is created; 8 KiB pages suit the FTS5 blobs.
+        .page_size(8192)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("temp_store", "memory")
+}
+
+/// Opens (or creates) the archive at `path` and brings its schema up to date.
+pub async fn connect(path: impl AsRef<Path>) -> anyhow::Result<SqlitePool> {
+    connect_with(connect_options(path.as_ref())).await
+}
+
+/// Opens a pool with explicit options and runs the migrations.
+pub async fn connect_with(options: SqliteConnectOptions) -> anyhow::Result<SqlitePool> {
+    let name = options.get_filename().display().to_string();
+    let pool = SqlitePoolOptions::new()
+        .connect_with(options)
+        .await
+        .with_context(|| format!("opening database {name}"))?;
+    MIGRATOR
+        .run(&pool)
+        .await
+        .with_context(|| format!("migrating database {name}"))?;
+    Ok(pool)
+}

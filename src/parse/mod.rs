@@ -1,6 +1,20 @@
 //! Text in, [`Statement`] out: the parser for the ministry's transcript pages.
+//!
+//! One pass over the lines: the header (breadcrumbs, date line, title, document number,
+//! language versions), the footer (tags, residue), then the body's paragraphs as turns.
 
-use crate::model::{Hints, Statement};
+mod body;
+mod dates;
+mod footer;
+mod header;
+mod id;
+mod labels;
+mod lines;
+mod title;
+
+pub use id::derive_id;
+
+use crate::model::{Hints, Kind, Statement};
 use crate::registry::Registry;
 
 /// Why a file could not be read as a statement.
@@ -37,6 +51,141 @@ pub fn parse_with_hints(
     hints: &Hints,
     registry: &Registry,
 ) -> Result<Statement, ParseError> {
-    let _ = (text, hints, registry);
-    Err(ParseError::NoText)
+    if text.contains('\0') {
+        return Err(ParseError::Binary);
+    }
+    if text
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .is_empty()
+    {
+        return Err(ParseError::Empty);
+    }
+    let all = lines::split(text);
+    let head = header::read(&all, labels::looks_like_label, hints.title.is_none());
+    let (body_lines, tags) = footer::split(&all[head.body_start..]);
+    let paragraphs = lines::paragraphs(&body_lines, labels::looks_like_label);
+    if paragraphs.is_empty() {
+        return Err(ParseError::NoText);
+    }
+
+    let title = head
+        .title
+        .or_else(|| hints.title.as_deref().and_then(header::clean_title));
+    let facts = title.as_deref().map(title::facts).unwrap_or_default();
+    let kind = title.as_deref().map_or(Kind::Other, title::kind);
+
+    let mut title_speakers: Vec<crate::model::SpeakerRef> = title
+        .as_deref()
+        .map(|t| registry.speakers_in_title(t))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| crate::model::SpeakerRef {
+            slug: s.slug.clone(),
+            name: s.name.clone(),
+        })
+        .collect();
+    if title_speakers.is_empty() {
+        if let Some(name) = hints.speaker.as_deref().filter(|n| !n.trim().is_empty()) {
+            title_speakers.push(match registry.match_speaker(name) {
+                Some(s) => crate::model::SpeakerRef {
+                    slug: s.slug.clone(),
+                    name: s.name.clone(),
+                },
+                None => crate::model::SpeakerRef {
+                    slug: crate::text::slugify(name),
+                    name: name.trim().to_string(),
+                },
+            });
+        }
+    }
+
+    let ctx = body::Ctx {
+        registry,
+        title: title.as_deref(),
+        kind,
+        title_speakers: &title_speakers,
+    };
+    let fallback = paragraphs.first().cloned();
+    let body = body::build(paragraphs, &ctx);
+    if body.segments.iter().all(|s| s.paragraphs.is_empty()) {
+        return Err(ParseError::NoText);
+    }
+
+    let mut speakers = title_speakers.clone();
+    for s in body.speakers {
+        if !speakers.iter().any(|x| x.slug == s.slug) {
+            speakers.push(s);
+        }
+    }
+    let forums = match (kind, title.as_deref()) {
+        (Kind::Interview | Kind::Briefing, _) | (_, None) => Vec::new(),
+        (_, Some(t)) => registry
+            .forums_in_title(t)
+            .into_iter()
+            .map(|f| crate::model::ForumRef {
+                slug: f.slug.clone(),
+                acronym: f.acronym.clone(),
+                name: f.name.clone(),
+            })
+            .collect(),
+    };
+    let date = head.date.or(facts.date).or(hints.date);
+    let language = hints
+        .language
+        .clone()
+        .unwrap_or_else(|| detect_language(&body.segments));
+    let mut languages = if head.languages.is_empty() {
+        hints.languages.clone()
+    } else {
+        head.languages
+    };
+    languages.sort();
+    languages.dedup();
+    let title_head = title
+        .as_deref()
+        .map(|t| t.get(..facts.tail_start).unwrap_or(t));
+    let id = derive_id(
+        date,
+        title_head,
+        &title_speakers,
+        registry,
+        fallback.as_deref(),
+    );
+
+    Ok(Statement {
+        id,
+        title,
+        date,
+        time: head.time,
+        place: facts.place,
+        kind,
+        language,
+        languages,
+        source_number: head.source_number.or_else(|| hints.source_number.clone()),
+        source_url: hints.source_url.clone(),
+        forums,
+        speakers,
+        tags,
+        segments: body.segments,
+    })
+}
+
+/// `ru` when Cyrillic letters outnumber Latin ones in the text, else `en`.
+fn detect_language(segments: &[crate::model::Segment]) -> String {
+    let (mut cyr, mut lat) = (0usize, 0usize);
+    'outer: for s in segments {
+        for p in s.paragraphs.iter().chain(s.title.iter()) {
+            for c in p.chars() {
+                if ('\u{400}'..='\u{4ff}').contains(&c) {
+                    cyr += 1;
+                } else if c.is_ascii_alphabetic() {
+                    lat += 1;
+                }
+            }
+            if cyr + lat > 20_000 {
+                break 'outer;
+            }
+        }
+    }
+    if cyr > lat { "ru" } else { "en" }.to_string()
 }

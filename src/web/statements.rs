@@ -9,6 +9,7 @@ use axum::Json;
 use chrono::NaiveDate;
 
 use crate::db::browse::{self, Count, ListQuery, StatementRow};
+use crate::db::store;
 use crate::model::{ForumRef, Kind, Segment, SegmentKind, SpeakerRef, Statement};
 use crate::web::params::{prev_next, Filters, RawParams, Sort};
 use crate::web::{html, moved, path_param, AppState, Error, Layout, Result};
@@ -432,10 +433,10 @@ async fn find(state: &AppState, id: &str) -> Result<Found> {
     if id.len() > 300 {
         return Err(missing());
     }
-    if let Some(s) = browse::statement(&state.db, id).await? {
+    if let Some(s) = store::load_statement(&state.db, id).await? {
         return Ok(Found::Statement(Box::new(s)));
     }
-    match browse::alias_target(&state.db, id).await? {
+    match store::resolve_alias(&state.db, id).await? {
         Some(target) if target != id => Ok(Found::Moved(target)),
         _ => Err(missing()),
     }
