@@ -924,3 +924,35 @@ fn the_bundled_corpus_is_the_corpus_folder() {
         .collect();
     assert_eq!(bundled, on_disk);
 }
+
+#[tokio::test]
+async fn a_real_listener_serves_until_shutdown_then_finishes() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let a = archive().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(communique::web::launch_with_listener(
+        listener,
+        AppState::new(a.pool.clone(), Config::new(BASE)),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).await.unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200 OK"), "{reply}");
+    assert!(reply.ends_with("\r\n\r\nok"), "{reply}");
+    stop.send(()).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(5), server)
+        .await
+        .expect("the server stops after the shutdown signal")
+        .unwrap()
+        .unwrap();
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
