@@ -529,18 +529,8 @@ async fn russian_api(query: &str) -> Value {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    json(
-        &String::from_utf8(
-            response
-                .into_body()
-                .collect()
-                .await
-                .unwrap()
-                .to_bytes()
-                .to_vec(),
-        )
-        .unwrap(),
-    )
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    json(std::str::from_utf8(&body).unwrap())
 }
 
 #[tokio::test]
