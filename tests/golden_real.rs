@@ -438,3 +438,101 @@ fn real_12_answer_itar_tass_2002_en() {
         ],
     });
 }
+
+/// The dataset rows' own facts, as an importer would pass them: title, date (where the row
+/// has one; `NA` for 01 and 02) and URL.
+const ROWS: &[(&str, Option<&str>)] = &[
+    ("bikovoy_01_ru_midru_1867466", None),
+    ("bikovoy_02_ru_midru_1840230", None),
+    ("bikovoy_05_en_midru_1810023", Some("2022-04-19")),
+    ("bikovoy_06_ru_midru_1799937", Some("2022-02-22")),
+    ("bikovoy_07_ru_midru_1821243", Some("2022-07-08")),
+    ("bikovoy_08_en_midru_1618725", Some("2003-12-02")),
+    ("bikovoy_09_en_midru_1611546", Some("2003-01-23")),
+    ("bikovoy_10_en_midru_1596482", Some("2004-01-23")),
+    ("bikovoy_11_en_midru_1618725", Some("2003-02-27")),
+    ("bikovoy_12_en_midru_1618725", Some("2002-08-07")),
+];
+
+/// A bare dataset text with its row as hints reads like the page made of the same row:
+/// same title, kind, place, forums, speakers and turns; the row's URL is kept; the row's
+/// date only fills a date the text does not give.
+#[test]
+fn bare_rows_with_hints_parse_like_pages() {
+    use communique::model::Hints;
+    use communique::parse::parse_with_hints;
+
+    let mut bad = Vec::new();
+    for (name, row_date) in ROWS {
+        let row: serde_json::Value =
+            serde_json::from_slice(&fixture_bytes(&format!("real/{name}.json"))).unwrap();
+        let body = String::from_utf8(fixture_bytes(&format!("real/{name}.txt"))).unwrap();
+        let page = parse_fixture(&format!("real/{name}.page.txt"));
+        let hints = Hints {
+            title: row["title"].as_str().map(str::to_string),
+            date: row_date.map(|d| d.parse().unwrap()),
+            source_url: row["url"].as_str().map(str::to_string),
+            speaker: row["speaker"].as_str().map(str::to_string),
+            ..Hints::default()
+        };
+        let got = match parse_with_hints(&body, &hints, &registry()) {
+            Ok(s) => s,
+            Err(e) => {
+                bad.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let mut same = |field: &str, g: String, w: String| {
+            if g != w {
+                bad.push(format!("{name} {field}: expected {w}, got {g}"));
+            }
+        };
+        same(
+            "title",
+            format!("{:?}", got.title),
+            format!("{:?}", page.title),
+        );
+        same(
+            "kind",
+            format!("{:?}", got.kind),
+            format!("{:?}", page.kind),
+        );
+        same(
+            "place",
+            format!("{:?}", got.place),
+            format!("{:?}", page.place),
+        );
+        same("language", got.language.clone(), page.language.clone());
+        same(
+            "forums",
+            format!("{:?}", got.forums),
+            format!("{:?}", page.forums),
+        );
+        same(
+            "speakers",
+            format!("{:?}", got.speakers),
+            format!("{:?}", page.speakers),
+        );
+        same(
+            "source_number",
+            format!("{:?}", got.source_number),
+            format!("{:?}", page.source_number),
+        );
+        same(
+            "source_url",
+            format!("{:?}", got.source_url),
+            format!("{:?}", row["url"].as_str()),
+        );
+        let want_date = page.date.or(hints.date);
+        same("date", format!("{:?}", got.date), format!("{want_date:?}"));
+        if got.segments != page.segments {
+            bad.push(format!("{name}: turns differ from the page form's"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} problems:\n  {}",
+        bad.len(),
+        bad.join("\n  ")
+    );
+}

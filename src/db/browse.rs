@@ -241,12 +241,20 @@ const SPEAKER_COLUMNS: &str = "p.slug, p.name, p.name_ru, p.role, \
     (SELECT count(*) FROM statement_speakers ss WHERE ss.speaker = p.slug) AS statements, \
     (SELECT count(*) FROM segments g WHERE g.speaker = p.slug AND g.kind = 'answer') AS answers";
 
-/// Every speaker with at least one statement, most statements first.
+/// Every speaker with at least one statement, most statements first. Two grouped scans,
+/// not one count per speaker: the server computes this once per archive generation.
 pub async fn speakers(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<SpeakerRow>> {
-    sqlx::query_as(&format!(
-        "SELECT * FROM (SELECT {SPEAKER_COLUMNS} FROM speakers p) \
-         WHERE statements > 0 ORDER BY statements DESC, name"
-    ))
+    sqlx::query_as(
+        "SELECT p.slug, p.name, p.name_ru, p.role, st.n AS statements, \
+         coalesce(an.n, 0) AS answers \
+         FROM speakers p \
+         JOIN (SELECT speaker, count(*) AS n FROM statement_speakers GROUP BY speaker) st \
+           ON st.speaker = p.slug \
+         LEFT JOIN (SELECT speaker, count(*) AS n FROM segments \
+                    WHERE kind = 'answer' AND speaker IS NOT NULL GROUP BY speaker) an \
+           ON an.speaker = p.slug \
+         ORDER BY statements DESC, p.name",
+    )
     .fetch_all(db)
     .await
 }

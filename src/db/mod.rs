@@ -4,6 +4,7 @@
 pub mod browse;
 /// Full-text search: matching turns, totals, facets and snippets.
 pub mod search;
+/// Writes and whole-statement reads: statements, turns, sources, aliases.
 pub mod store;
 
 use std::path::Path;

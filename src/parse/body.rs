@@ -626,15 +626,19 @@ fn press_side(
             let prev = if i > 0 { whos[i - 1] } else { None };
             let next = whos.get(i + 1).copied().flatten();
             answers_q |= matches!(prev, Some(Who::Question));
-            follows_known |= matches!(prev, Some(Who::Answer | Who::Known(_)));
+            follows_known |= match prev {
+                Some(Who::Answer | Who::Known(_)) => true,
+                Some(Who::Generic(other)) => other != key,
+                _ => false,
+            };
             answered |= matches!(next, Some(Who::Answer | Who::Known(_)));
             before_q |= matches!(next, Some(Who::Question));
         }
         let in_title = named_in_title(ctx, key);
         let is_press = if has_q {
-            // A participant the title names speaks after a known speaker; a host or
-            // outlet introducing the questions does not.
-            !answers_q && (answered || before_q) && !(in_title && follows_known)
+            // A second answerer speaks after a known speaker; a host or outlet
+            // introducing the questions does not.
+            !answers_q && !follows_known && (answered || before_q)
         } else {
             answered && (!in_title || ctx.kind == Kind::Interview)
         };

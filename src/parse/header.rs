@@ -143,7 +143,9 @@ fn is_header_line(text: &str) -> bool {
 }
 
 /// Reads the header lines; `looks_like_label` tells a speaker label from a title.
-pub fn read(lines: &[Line], looks_like_label: impl Fn(&str) -> bool) -> Header {
+/// With `guess_title` false, only a line after a date line or breadcrumbs, or one that
+/// ends with a date, is a title (a dataset row brings its title from outside the text).
+pub fn read(lines: &[Line], looks_like_label: impl Fn(&str) -> bool, guess_title: bool) -> Header {
     let mut h = Header::default();
     let mut context = false; // a date line or breadcrumb: the next line is the title
     let mut i = 0;
@@ -167,24 +169,12 @@ pub fn read(lines: &[Line], looks_like_label: impl Fn(&str) -> bool) -> Header {
             if h.languages.is_empty() {
                 h.languages = langs;
             }
-        } else if h.title.is_none() && is_title(text, context, &looks_like_label) {
-            let mut title = text.to_string();
-            // A title may run over several lines with no blank line between.
-            while let Some(next) = lines.get(i + 1) {
-                let nt = next.text.as_str();
-                if nt.is_empty()
-                    || is_header_line(nt)
-                    || looks_like_label(nt)
-                    || ends_sentence(nt) && !ends_sentence(&title)
-                    || ends_with_date(&title)
-                {
-                    break;
-                }
-                title.push(' ');
-                title.push_str(nt);
-                i += 1;
-            }
+        } else if let Some((title, used)) = (h.title.is_none())
+            .then(|| title_at(lines, i, context, guess_title, &looks_like_label))
+            .flatten()
+        {
             h.title = clean_title(&title);
+            i += used - 1;
             context = false;
         } else {
             break;
@@ -193,6 +183,46 @@ pub fn read(lines: &[Line], looks_like_label: impl Fn(&str) -> bool) -> Header {
     }
     h.body_start = i.min(lines.len());
     h
+}
+
+/// The title starting at line `i` and the number of lines it takes, if line `i` is one.
+fn title_at(
+    lines: &[Line],
+    i: usize,
+    context: bool,
+    guess: bool,
+    looks_like_label: &impl Fn(&str) -> bool,
+) -> Option<(String, usize)> {
+    let first = lines[i].text.as_str();
+    if looks_like_label(first) || super::body::is_toc_marker(first) {
+        return None;
+    }
+    // A title may run over several lines with no blank line between.
+    let mut title = first.to_string();
+    let mut used = 1;
+    let mut dated = ends_with_date(&title);
+    while let Some(next) = lines.get(i + used).filter(|_| used < 4 && !dated) {
+        let nt = next.text.as_str();
+        // `..., Moscow,` / `January 18, 2023`: a date that ends a wrapped title.
+        let date_tail = title.ends_with(',') && matches!(date_line(nt), Some((Some(_), None)));
+        if nt.is_empty() || (is_header_line(nt) && !date_tail) || looks_like_label(nt) {
+            break;
+        }
+        let joined = format!("{title} {nt}");
+        dated = ends_with_date(&joined);
+        if !dated && ends_sentence(nt) && !ends_sentence(&title) {
+            break;
+        }
+        title = joined;
+        used += 1;
+    }
+    if dated || context || (guess && is_title(first)) {
+        if !dated && !context && ends_sentence(&title) && used > 1 {
+            return Some((first.to_string(), 1));
+        }
+        return Some((title, used));
+    }
+    None
 }
 
 /// Whether the title so far ends with a date (no further title lines then).
@@ -204,21 +234,14 @@ fn ends_with_date(title: &str) -> bool {
         .is_some_and(|m| m.end() == t.len())
 }
 
-/// Whether a line is the title: after a date line or breadcrumbs nearly anything but a
-/// label; otherwise a line that does not read as the first sentence of the text.
-fn is_title(text: &str, context: bool, looks_like_label: &impl Fn(&str) -> bool) -> bool {
-    if looks_like_label(text) || super::body::is_toc_marker(text) {
-        return false;
-    }
-    if context {
-        return true;
-    }
+/// Whether a line reads as a title rather than the first sentence of the text.
+fn is_title(text: &str) -> bool {
     let n = text.chars().count();
     let first_ok = text
         .chars()
         .next()
         .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "«\"“'".contains(c));
-    first_ok && (10..=600).contains(&n) && (!ends_sentence(text) || ends_with_date(text))
+    first_ok && (10..=600).contains(&n) && !ends_sentence(text)
 }
 
 #[cfg(test)]

@@ -147,8 +147,35 @@ const STOP_START: &[&str] = &[
 
 /// Lower-case particles inside names (`Dominique de Villepin`, `Minister of ...`).
 const PARTICLES: &[&str] = &[
-    "de", "da", "di", "del", "della", "van", "von", "der", "den", "du", "la", "le", "al", "bin",
-    "ibn", "of", "for", "the", "el", "y", "dos", "das", "ben",
+    "de",
+    "da",
+    "di",
+    "del",
+    "della",
+    "van",
+    "von",
+    "der",
+    "den",
+    "du",
+    "la",
+    "le",
+    "al",
+    "bin",
+    "ibn",
+    "of",
+    "for",
+    "the",
+    "el",
+    "y",
+    "dos",
+    "das",
+    "ben",
+    "иностранных",
+    "дел",
+    "россии",
+    "российской",
+    "федерации",
+    "по",
 ];
 
 /// The role of a label's words, or `None` when they are not a label at all.

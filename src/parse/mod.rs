@@ -61,7 +61,7 @@ pub fn parse_with_hints(
         return Err(ParseError::Empty);
     }
     let all = lines::split(text);
-    let head = header::read(&all, labels::looks_like_label);
+    let head = header::read(&all, labels::looks_like_label, hints.title.is_none());
     let (body_lines, tags) = footer::split(&all[head.body_start..]);
     let paragraphs = lines::paragraphs(&body_lines, labels::looks_like_label);
     if paragraphs.is_empty() {
@@ -143,7 +143,7 @@ pub fn parse_with_hints(
     languages.dedup();
     let title_head = title
         .as_deref()
-        .map(|t| &t[..facts.tail_start.min(t.len())]);
+        .map(|t| t.get(..facts.tail_start).unwrap_or(t));
     let id = derive_id(
         date,
         title_head,

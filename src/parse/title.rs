@@ -47,7 +47,7 @@ pub fn facts(title: &str) -> TitleFacts {
     let before_lc = before.to_lowercase();
     for word in [" on", " of", " dated", " от"] {
         if before_lc.ends_with(word) {
-            out.tail_start = before.len() - word.len();
+            out.tail_start = before.len().saturating_sub(word.len());
             return out;
         }
     }

@@ -2,13 +2,14 @@
 //! the people who spoke there.
 
 use askama::Template;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
 use crate::db::browse::{self, Count, ForumRow};
 use crate::web::params::{prev_next, Filters, RawParams};
 use crate::web::statements::{choices, list_query, page_count, Choice, RowView};
-use crate::web::{html, AppState, Error, Layout, Result};
+use crate::web::{html, path_param, AppState, Error, Layout, Result};
 
 /// Every forum.
 #[derive(Template)]
@@ -22,7 +23,7 @@ pub struct ForumsPage {
 pub async fn list_forums(State(state): State<AppState>) -> Result<Response> {
     html(&ForumsPage {
         layout: Layout::new("Forums").section("forums"),
-        forums: browse::forums(&state.db).await?,
+        forums: state.overview().await?.forums.clone(),
     })
 }
 
@@ -48,9 +49,10 @@ pub struct ForumPage {
 /// `GET /forums/{slug}?year=&speaker=&page=&limit=`.
 pub async fn show_forum(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    slug: Result<Path<String>, PathRejection>,
     raw: RawParams,
 ) -> Result<Response> {
+    let slug = path_param(slug)?;
     let db = &state.db;
     let Some(forum) = browse::forum(db, &slug).await? else {
         return Err(Error::not_found(format!(

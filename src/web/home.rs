@@ -31,14 +31,13 @@ pub async fn show_home(State(state): State<AppState>) -> Result<Response> {
         },
     )
     .await?;
-    let mut speakers = browse::speakers(db).await?;
-    speakers.truncate(12);
+    let overview = state.overview().await?;
     html(&HomePage {
         layout: Layout::new("An archive of diplomatic statements"),
         total,
         rows: rows.into_iter().map(RowView::from).collect(),
-        forums: browse::forums(db).await?,
-        speakers,
-        years: browse::years(db, None, None).await?,
+        forums: overview.forums.clone(),
+        speakers: overview.speakers.iter().take(12).cloned().collect(),
+        years: overview.years.clone(),
     })
 }

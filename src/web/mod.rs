@@ -182,6 +182,15 @@ pub fn moved(location: &str) -> Response {
     }
 }
 
+/// A path parameter, or a 404 when the path cannot be read (not UTF-8, for one).
+pub fn path_param<T>(
+    param: std::result::Result<axum::extract::Path<T>, axum::extract::rejection::PathRejection>,
+) -> Result<T> {
+    param
+        .map(|p| p.0)
+        .map_err(|_| Error::not_found("There is no page at this address."))
+}
+
 async fn style_css() -> Response {
     (
         [

@@ -2,12 +2,10 @@
 //! Ctrl-C or SIGTERM.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::str::FromStr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::Context;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::SqlitePool;
 use tokio::net::TcpListener;
 
 use crate::web::{launch_with_listener, AppState, Config};
@@ -15,9 +13,6 @@ use crate::web::{launch_with_listener, AppState, Config};
 /// Options of `communique serve`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServeArgs {
-    /// The archive database.
-    #[arg(long, env = "COMMUNIQUE_DB", default_value = "communique.db")]
-    pub db: PathBuf,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
@@ -32,32 +27,29 @@ pub struct ServeArgs {
     pub cache_mb: usize,
 }
 
-/// Opens (creating and migrating when needed) the archive at `path`.
-async fn open(path: &std::path::Path) -> anyhow::Result<SqlitePool> {
-    let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
-        .journal_mode(SqliteJournalMode::Wal)
-        .create_if_missing(true);
-    let pool = SqlitePoolOptions::new().connect_with(opts).await?;
-    sqlx::migrate!().run(&pool).await?;
-    Ok(pool)
+/// `communique serve`: runs the server on its own runtime until a shutdown signal.
+pub fn main(global: &crate::cli::GlobalArgs, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    tokio::runtime::Runtime::new()
+        .context("starting the runtime")?
+        .block_on(run(&global.db, args))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs the server until a shutdown signal.
-pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
-    let db = open(&args.db)
-        .await
-        .with_context(|| format!("opening {}", args.db.display()))?;
-    let base_url = args
-        .base_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", args.addr));
-    let mut config = Config::new(&base_url);
-    config.cache_bytes = args.cache_mb << 20;
-    let state = AppState::new(db, config);
+pub async fn run(db_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
+    let db = crate::db::connect(db_path).await?;
     let listener = TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("listening on {}", args.addr))?;
-    tracing::info!("serving {} on http://{}", args.db.display(), args.addr);
+    let local = listener.local_addr()?;
+    let base_url = args
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"));
+    let mut config = Config::new(&base_url);
+    config.cache_bytes = args.cache_mb << 20;
+    let state = AppState::new(db, config);
+    tracing::info!("serving {} on http://{local}", db_path.display());
     launch_with_listener(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -1,13 +1,14 @@
 //! People: the list of speakers and each speaker's page with their statements.
 
 use askama::Template;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
 use crate::db::browse::{self, SpeakerRow};
 use crate::web::params::{prev_next, Filters, RawParams};
 use crate::web::statements::{choices, list_query, page_count, Choice, RowView};
-use crate::web::{html, AppState, Error, Layout, Result};
+use crate::web::{html, path_param, AppState, Error, Layout, Result};
 
 /// Every speaker.
 #[derive(Template)]
@@ -21,7 +22,7 @@ pub struct SpeakersPage {
 pub async fn list_speakers(State(state): State<AppState>) -> Result<Response> {
     html(&SpeakersPage {
         layout: Layout::new("Speakers").section("speakers"),
-        speakers: browse::speakers(&state.db).await?,
+        speakers: state.overview().await?.speakers.clone(),
     })
 }
 
@@ -46,9 +47,10 @@ pub struct SpeakerPage {
 /// `GET /speakers/{slug}?forum=&year=&page=&limit=`.
 pub async fn show_speaker(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    slug: Result<Path<String>, PathRejection>,
     raw: RawParams,
 ) -> Result<Response> {
+    let slug = path_param(slug)?;
     let db = &state.db;
     let Some(speaker) = browse::speaker(db, &slug).await? else {
         return Err(Error::not_found(format!(

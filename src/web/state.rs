@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use sqlx::SqlitePool;
 
+use crate::db::browse::{self, Count, ForumRow, SpeakerRow};
 use crate::registry::Registry;
 use crate::web::cache::PageCache;
 
@@ -37,6 +38,26 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Rendered pages keyed by the archive generation.
     pub cache: Arc<PageCache>,
+    overview: Arc<tokio::sync::Mutex<Option<Generational>>>,
+}
+
+/// The overview together with the generation it was computed for.
+type Generational = (i64, Arc<Overview>);
+
+/// Archive-wide counts that lists and the home page show beside their results. They
+/// change only with the generation, so they are computed once per generation.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    /// Number of statements.
+    pub total: i64,
+    /// Forums with statements, most first.
+    pub forums: Vec<ForumRow>,
+    /// Speakers with statements, most first.
+    pub speakers: Vec<SpeakerRow>,
+    /// Years with statements, latest first.
+    pub years: Vec<Count>,
+    /// Languages with statements, most first.
+    pub languages: Vec<Count>,
 }
 
 impl AppState {
@@ -53,6 +74,28 @@ impl AppState {
             registry: Arc::new(registry),
             config: Arc::new(config),
             cache,
+            overview: Arc::default(),
         }
+    }
+
+    /// The archive-wide counts of the current generation.
+    pub async fn overview(&self) -> sqlx::Result<Arc<Overview>> {
+        let generation = browse::generation(&self.db).await?;
+        // Held across the queries so concurrent first requests compute it once.
+        let mut slot = self.overview.lock().await;
+        if let Some((g, overview)) = slot.as_ref() {
+            if *g == generation {
+                return Ok(Arc::clone(overview));
+            }
+        }
+        let overview = Arc::new(Overview {
+            total: browse::statement_count(&self.db).await?,
+            forums: browse::forums(&self.db).await?,
+            speakers: browse::speakers(&self.db).await?,
+            years: browse::years(&self.db, None, None).await?,
+            languages: browse::languages(&self.db).await?,
+        });
+        *slot = Some((generation, Arc::clone(&overview)));
+        Ok(overview)
     }
 }

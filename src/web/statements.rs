@@ -2,6 +2,7 @@
 //! the statement as JSON (Contract 1's object).
 
 use askama::Template;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -10,7 +11,7 @@ use chrono::NaiveDate;
 use crate::db::browse::{self, Count, ListQuery, StatementRow};
 use crate::model::{ForumRef, Kind, Segment, SegmentKind, SpeakerRef, Statement};
 use crate::web::params::{prev_next, Filters, RawParams, Sort};
-use crate::web::{html, moved, AppState, Error, Layout, Result};
+use crate::web::{html, moved, path_param, AppState, Error, Layout, Result};
 
 /// `12 September 2012`.
 pub fn human_date(date: NaiveDate) -> String {
@@ -139,21 +140,22 @@ pub async fn list_statements(State(state): State<AppState>, raw: RawParams) -> R
     let db = &state.db;
     let (rows, total) = browse::list_statements(db, &list_query(&f)).await?;
     let (prev, next) = prev_next(&f, "/statements", &[], total);
-    let forum_counts: Vec<Count> = browse::forums(db)
-        .await?
-        .into_iter()
+    let overview = state.overview().await?;
+    let forum_counts: Vec<Count> = overview
+        .forums
+        .iter()
         .map(|r| Count {
-            key: r.slug,
-            label: r.acronym,
+            key: r.slug.clone(),
+            label: r.acronym.clone(),
             count: r.statements,
         })
         .collect();
-    let speaker_counts: Vec<Count> = browse::speakers(db)
-        .await?
-        .into_iter()
+    let speaker_counts: Vec<Count> = overview
+        .speakers
+        .iter()
         .map(|r| Count {
-            key: r.slug,
-            label: r.name,
+            key: r.slug.clone(),
+            label: r.name.clone(),
             count: r.statements,
         })
         .collect();
@@ -180,12 +182,9 @@ pub async fn list_statements(State(state): State<AppState>, raw: RawParams) -> R
         next,
         forums: choices(&forum_counts, f.forum.as_deref()),
         speakers: choices(&speaker_counts, f.speaker.as_deref()),
-        years: choices(
-            &browse::years(db, None, None).await?,
-            f.year.map(|y| y.to_string()).as_deref(),
-        ),
+        years: choices(&overview.years, f.year.map(|y| y.to_string()).as_deref()),
         kinds,
-        langs: choices(&browse::languages(db).await?, f.lang.as_deref()),
+        langs: choices(&overview.languages, f.lang.as_deref()),
         oldest: f.sort == Some(Sort::Oldest),
         limit: f.limit,
     })
@@ -338,6 +337,8 @@ pub struct TocEntry {
     pub text: String,
     /// Whether this is a briefing heading.
     pub heading: bool,
+    /// The exchange's first answer (`#a3`), when it has one.
+    pub answer_href: Option<String>,
 }
 
 /// The first `n` words of a text, with an ellipsis when cut.
@@ -385,6 +386,7 @@ fn toc(s: &Statement) -> Vec<TocEntry> {
                 exchange: None,
                 text: seg.title.clone().unwrap_or_default(),
                 heading: true,
+                answer_href: None,
             });
         } else if let Some(e) = seg.exchange {
             if last_exchange == Some(e) {
@@ -392,11 +394,17 @@ fn toc(s: &Statement) -> Vec<TocEntry> {
             }
             last_exchange = Some(e);
             let text = seg.paragraphs.first().map(String::as_str).unwrap_or("");
+            let answer_href = s
+                .segments
+                .iter()
+                .find(|g| g.exchange == Some(e) && g.kind == SegmentKind::Answer)
+                .map(|g| format!("#{}", g.anchor));
             out.push(TocEntry {
                 href: format!("#{}", seg.anchor),
                 exchange: Some(e),
                 text: first_words(text, 14),
                 heading: false,
+                answer_href,
             });
         }
     }
@@ -436,8 +444,9 @@ async fn find(state: &AppState, id: &str) -> Result<Found> {
 /// `GET /statements/{id}`.
 pub async fn show_statement(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Response> {
+    let id = path_param(id)?;
     let s = match find(&state, &id).await? {
         Found::Statement(s) => s,
         Found::Moved(target) => return Ok(moved(&format!("/statements/{target}"))),
@@ -480,8 +489,9 @@ pub struct ExchangePage {
 /// `GET /statements/{id}/answers/{e}`.
 pub async fn show_exchange(
     State(state): State<AppState>,
-    Path((id, e)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Response> {
+    let (id, e) = path_param(path)?;
     let s = match find(&state, &id).await? {
         Found::Statement(s) => s,
         Found::Moved(target) => {
@@ -561,8 +571,9 @@ pub async fn show_exchange(
 /// `GET /api/statements/{id}`: Contract 1's object.
 pub async fn api_statement(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Response> {
+    let id = path_param(id)?;
     match find(&state, &id).await? {
         Found::Statement(s) => Ok(Json(s).into_response()),
         Found::Moved(target) => Ok(moved(&format!("/api/statements/{target}"))),
