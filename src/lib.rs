@@ -5,6 +5,8 @@
 
 /// Command-line interface.
 pub mod cli;
+/// Synthetic page saves for benchmarks and tests: seeded, repeatable byte for byte.
+pub mod corpus;
 /// The SQLite archive: pool, migrations and query functions per resource.
 pub mod db;
 /// Files into the database: identity, one transaction per statement.
