@@ -757,3 +757,18 @@ fn a_title_that_reads_like_a_label_after_the_date_line() {
     assert_eq!(st.title, None);
     assert_eq!(st.segments[0].label.as_deref(), Some("Sergey Lavrov"));
 }
+
+#[test]
+fn russian_breadcrumbs_above_the_date_line() {
+    let text = "Официальный сайт\n\nГлавная \\ Брифинги \\\n\nНовости\n\n3 марта 202211:00\n\nБрифинг официального представителя МИД России М.В.Захаровой, Москва, 3 марта 2022 года\n\nДобрый день!\n";
+    let st = parse_text(text, &Registry::builtin()).unwrap();
+    assert!(st
+        .title
+        .as_deref()
+        .unwrap()
+        .starts_with("Брифинг официального"));
+    assert_eq!(st.time.as_deref(), Some("11:00"));
+    assert_eq!(st.segments.len(), 1);
+    assert_eq!(st.segments[0].paragraphs, ["Добрый день!"]);
+    assert_eq!(st.segments[0].speaker.as_deref(), Some("maria-zakharova"));
+}
