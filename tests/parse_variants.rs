@@ -17,7 +17,13 @@ fn parse(name: &str) -> Statement {
 }
 
 /// `(kind, anchor, speaker, label, note)` of a segment.
-type Turn<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+type Turn<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
 
 /// The [`Turn`] of every segment.
 fn turns(st: &Statement) -> Vec<Turn<'_>> {

@@ -450,6 +450,13 @@ impl Index {
         let ws = words(title);
         let mut out: Vec<usize> = Vec::new();
         for (i, w) in ws.iter().enumerate() {
+            // Once the speaking party is named, `talks with X` and `переговоров с X`
+            // name the other side, not a speaker (whose turns, if published, carry
+            // labels). Before it, `Interview with Igor Ivanov` names the speaker.
+            if !out.is_empty() && (w.lower == "with" || w.original == "с" || w.original == "со")
+            {
+                break;
+            }
             let exact = self.by_surname.get(&w.lower).into_iter().flatten();
             let inflected = if is_cyrillic_word(&w.lower) {
                 self.by_surname_key.get(key(&w.lower))
