@@ -2,6 +2,9 @@
 
 /// Read queries behind the web pages: lists, counts, speakers, forums, years.
 pub mod browse;
+/// Full-text search: matching turns, totals, facets and snippets.
+pub mod search;
+/// Writes and whole-statement reads: statements, turns, sources, aliases.
 pub mod store;
 
 use std::path::Path;

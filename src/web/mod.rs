@@ -35,6 +35,8 @@ pub mod health;
 pub mod home;
 /// Query parameter parsing and validation shared by lists and search.
 pub mod params;
+/// `/search` and `/api/search`: full-text search landing on the exact turn.
+pub mod search;
 /// `communique serve`: options, startup import, signals.
 pub mod serve;
 /// `/speakers` and `/speakers/{slug}`.
@@ -74,6 +76,8 @@ pub fn router(state: AppState) -> Router {
         .route("/forums", get(forums::list_forums))
         .route("/forums/{slug}", get(forums::show_forum))
         .route("/api/statements/{id}", get(statements::api_statement))
+        .route("/search", get(search::search_page))
+        .route("/api/search", get(search::api_search))
         .route("/healthz", get(health::healthz))
         .route("/static/style.css", get(style_css))
         .fallback(not_found)

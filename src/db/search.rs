@@ -1,0 +1,771 @@
+//! Full-text search in SQL: matching turns, their total and facets in one pass, the
+//! page of hits, and highlighted snippets for that page only.
+//!
+//! Turn bodies are matched in `segments_fts` (stemmed) and `segments_plain` (prefixes),
+//! combined by rowid; titles likewise in `titles_fts` / `titles_plain`. A statement whose
+//! title matches but none of whose turns do is represented by its first turn (the first
+//! that passes the turn filters).
+
+use std::collections::HashMap;
+
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Arguments, Row, SqlitePool};
+
+use crate::search::Plan;
+
+/// How much more a title match weighs than a match in a turn's body.
+const TITLE_WEIGHT: f64 = 2.0;
+/// Characters of body text a snippet shows around its best cluster of matches.
+const SNIPPET_CHARS: usize = 240;
+/// Markers FTS5 puts around matches: private-use characters, replaced by `<mark>` only
+/// after the text is escaped, so document text can never turn into markup.
+const OPEN: char = '\u{F0000}';
+const CLOSE: char = '\u{F0001}';
+
+/// Filters of a search, already validated; `None` means absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// Forum slug.
+    pub forum: Option<String>,
+    /// Speaker slug of the turn.
+    pub speaker: Option<String>,
+    /// Year of the statement.
+    pub year: Option<i64>,
+    /// First date, `YYYY-MM-DD`, inclusive.
+    pub from: Option<String>,
+    /// Last date, `YYYY-MM-DD`, inclusive.
+    pub to: Option<String>,
+    /// Statement kind (`briefing`, ...).
+    pub kind: Option<String>,
+    /// Turn kind: `answer`, `question` or `remarks`.
+    pub turn: Option<String>,
+    /// ISO 639-1 language of the statement.
+    pub lang: Option<String>,
+}
+
+/// Order of the hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best bm25 first; title matches weigh more. Prefix-only queries have no scores
+    /// (the plain tables keep no positions) and keep archive order after title matches.
+    #[default]
+    Relevance,
+    /// Latest statements first.
+    Newest,
+    /// Earliest statements first.
+    Oldest,
+}
+
+/// One search to run.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    /// What to match.
+    pub plan: &'a Plan,
+    /// Which turns count.
+    pub filters: &'a Filters,
+    /// Order of hits.
+    pub sort: Sort,
+    /// One hit per statement instead of one per turn.
+    pub group: bool,
+    /// Page size.
+    pub limit: u32,
+    /// Hits skipped before the page.
+    pub offset: u32,
+}
+
+/// The statement a hit belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HitStatement {
+    /// Public id (slug).
+    pub id: String,
+    /// Title, if any.
+    pub title: Option<String>,
+    /// Title as HTML with matches in `<mark>`, escaped.
+    pub title_html: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Forum slugs, in title order.
+    pub forums: Vec<String>,
+}
+
+/// The turn a hit lands on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HitSegment {
+    /// Position in the statement, from 1.
+    pub n: i64,
+    /// `answer`, `question`, `remarks`.
+    pub kind: String,
+    /// Speaker slug.
+    pub speaker: Option<String>,
+    /// Speaker display name.
+    pub speaker_name: Option<String>,
+    /// Label as printed (`Question`, `Sergey Lavrov`).
+    pub label: Option<String>,
+    /// Exchange number.
+    pub exchange: Option<i64>,
+    /// Anchor in the statement page (`a1`).
+    pub anchor: String,
+}
+
+/// One result: a turn, or with grouping a statement and its best turn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// The statement.
+    pub statement: HitStatement,
+    /// The turn.
+    pub segment: HitSegment,
+    /// Matching turns of the statement (grouped searches only).
+    pub hits: Option<i64>,
+    /// Only the title matched: the turn stands for the statement.
+    pub title_only: bool,
+    /// HTML: escaped text, matches in `<mark>`.
+    pub snippet: String,
+}
+
+/// A facet value and how many hits have it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bucket {
+    /// Slug (forum, speaker) or year.
+    pub key: String,
+    /// Display name: a forum's acronym, a speaker's name, the year.
+    pub name: String,
+    /// Matching turns (statements when grouped).
+    pub count: i64,
+}
+
+/// Facets of all matching hits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facets {
+    /// By forum, count descending.
+    pub forum: Vec<Bucket>,
+    /// By speaker of the turn, count descending.
+    pub speaker: Vec<Bucket>,
+    /// By year, in date order.
+    pub year: Vec<Bucket>,
+}
+
+/// What a search finds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Results {
+    /// The page of hits.
+    pub hits: Vec<Hit>,
+    /// All matching turns (statements when grouped).
+    pub total: i64,
+    /// Counts by forum, speaker and year.
+    pub facets: Facets,
+}
+
+/// SQL text with numbered parameters, each value bound once however often it is used.
+#[derive(Default)]
+struct Sql {
+    values: Vec<Value>,
+}
+
+#[derive(Clone, PartialEq)]
+enum Value {
+    Text(String),
+    Int(i64),
+}
+
+impl Sql {
+    /// Appends `?N` for a value, reusing the number of an equal value.
+    fn param(&mut self, value: Value) -> String {
+        let n = match self.values.iter().position(|v| *v == value) {
+            Some(i) => i + 1,
+            None => {
+                self.values.push(value);
+                self.values.len()
+            }
+        };
+        format!("?{n}")
+    }
+
+    fn text(&mut self, s: &str) -> String {
+        self.param(Value::Text(s.to_string()))
+    }
+
+    fn arguments(&self) -> SqliteArguments<'static> {
+        let mut args = SqliteArguments::default();
+        for v in &self.values {
+            // Adding a String or i64 to SQLite arguments cannot fail.
+            let _ = match v {
+                Value::Text(s) => args.add(s.clone()),
+                Value::Int(i) => args.add(*i),
+            };
+        }
+        args
+    }
+}
+
+/// The two table pairs a plan runs against.
+struct Tables {
+    stemmed: &'static str,
+    plain: &'static str,
+}
+
+const BODIES: Tables = Tables {
+    stemmed: "segments_fts",
+    plain: "segments_plain",
+};
+const TITLES: Tables = Tables {
+    stemmed: "titles_fts",
+    plain: "titles_plain",
+};
+
+/// `SELECT rowid, score` of the rows of `tables` matching the plan. `None` when the plan
+/// has nothing to match.
+fn matching(sql: &mut Sql, plan: &Plan, tables: &Tables, ranked: bool) -> Option<String> {
+    let Tables { stemmed, plain } = *tables;
+    let score = |table: &str| {
+        if ranked && table == stemmed {
+            "rank"
+        } else {
+            "0.0"
+        }
+    };
+    let mut conditions = Vec::new();
+    let driver;
+    if let Some(expr) = &plan.stemmed {
+        // Excluded words go inside the stemmed expression, where FTS5 does them cheaply.
+        let expr = match &plan.excluded_stemmed {
+            Some(not) => format!("({expr}) NOT ({not})"),
+            None => expr.clone(),
+        };
+        let p = sql.text(&expr);
+        driver = format!(
+            "SELECT rowid, {} AS score FROM {stemmed} WHERE {stemmed} MATCH {p}",
+            score(stemmed)
+        );
+        if let Some(expr) = &plan.plain {
+            let p = sql.text(expr);
+            conditions.push(format!(
+                "rowid IN (SELECT rowid FROM {plain} WHERE {plain} MATCH {p})"
+            ));
+        }
+    } else {
+        if let Some(not) = &plan.excluded_stemmed {
+            let p = sql.text(not);
+            conditions.push(format!(
+                "rowid NOT IN (SELECT rowid FROM {stemmed} WHERE {stemmed} MATCH {p})"
+            ));
+        }
+        if let Some(expr) = &plan.plain {
+            let p = sql.text(expr);
+            driver = format!("SELECT rowid, 0.0 AS score FROM {plain} WHERE {plain} MATCH {p}");
+        } else {
+            let first = plan.mixed.first()?;
+            let (ps, pp) = (sql.text(&first.stemmed), sql.text(&first.plain));
+            driver = format!(
+                "SELECT rowid, min(score) AS score FROM (\
+                 SELECT rowid, {} AS score FROM {stemmed} WHERE {stemmed} MATCH {ps} \
+                 UNION ALL SELECT rowid, 0.0 FROM {plain} WHERE {plain} MATCH {pp}) GROUP BY rowid",
+                score(stemmed)
+            );
+        }
+    }
+    let skip = usize::from(plan.stemmed.is_none() && plan.plain.is_none());
+    for m in plan.mixed.iter().skip(skip) {
+        let (ps, pp) = (sql.text(&m.stemmed), sql.text(&m.plain));
+        conditions.push(format!(
+            "(rowid IN (SELECT rowid FROM {stemmed} WHERE {stemmed} MATCH {ps}) \
+             OR rowid IN (SELECT rowid FROM {plain} WHERE {plain} MATCH {pp}))"
+        ));
+    }
+    if let Some(not) = &plan.excluded_plain {
+        let p = sql.text(not);
+        conditions.push(format!(
+            "rowid NOT IN (SELECT rowid FROM {plain} WHERE {plain} MATCH {p})"
+        ));
+    }
+    if conditions.is_empty() {
+        Some(driver)
+    } else {
+        Some(format!(
+            "SELECT rowid, score FROM ({driver}) WHERE {}",
+            conditions.join(" AND ")
+        ))
+    }
+}
+
+/// Conditions on the turn `s` and statement `st` from the filters.
+fn filter_sql(sql: &mut Sql, f: &Filters) -> (String, String) {
+    let mut seg = vec!["s.kind <> 'heading'".to_string()];
+    if let Some(v) = &f.speaker {
+        seg.push(format!("s.speaker = {}", sql.text(v)));
+    }
+    if let Some(v) = &f.turn {
+        seg.push(format!("s.kind = {}", sql.text(v)));
+    }
+    let mut st = vec!["1 = 1".to_string()];
+    if let Some(v) = &f.forum {
+        st.push(format!(
+            "EXISTS (SELECT 1 FROM statement_forums sf WHERE sf.statement_pk = st.pk AND sf.forum = {})",
+            sql.text(v)
+        ));
+    }
+    if let Some(v) = f.year {
+        st.push(format!("st.year = {}", sql.param(Value::Int(v))));
+    }
+    if let Some(v) = &f.from {
+        st.push(format!("st.date >= {}", sql.text(v)));
+    }
+    if let Some(v) = &f.to {
+        st.push(format!("st.date <= {}", sql.text(v)));
+    }
+    if let Some(v) = &f.kind {
+        st.push(format!("st.kind = {}", sql.text(v)));
+    }
+    if let Some(v) = &f.lang {
+        st.push(format!("st.language = {}", sql.text(v)));
+    }
+    (seg.join(" AND "), st.join(" AND "))
+}
+
+/// Runs a search: the page of hits with snippets, the total and the facets.
+pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Results> {
+    let ranked = req.sort == Sort::Relevance;
+    let mut sql = Sql::default();
+    let Some(bodies) = matching(&mut sql, req.plan, &BODIES, ranked) else {
+        return Ok(Results::default());
+    };
+    let titles = matching(&mut sql, req.plan, &TITLES, ranked)
+        .unwrap_or_else(|| "SELECT 0 AS rowid, 0.0 AS score WHERE 0".into());
+    let (seg_filter, st_filter) = filter_sql(&mut sql, req.filters);
+    let w = TITLE_WEIGHT;
+    // One materialised pass over every matching turn feeds the page, total and facets.
+    let mut text = format!(
+        "WITH body(rowid, score) AS MATERIALIZED ({bodies}),
+         titles(pk, score) AS MATERIALIZED ({titles}),
+         hits(rowid, pk, score, title_only, speaker, year, date) AS MATERIALIZED (
+           SELECT s.rowid, s.statement_pk, b.score + {w} * COALESCE(t.score, 0.0), 0,
+                  s.speaker, st.year, st.date
+             FROM body b JOIN segments s ON s.rowid = b.rowid
+             JOIN statements st ON st.pk = s.statement_pk
+             LEFT JOIN titles t ON t.pk = s.statement_pk
+            WHERE {seg_filter} AND {st_filter}
+           UNION ALL
+           SELECT s.rowid, s.statement_pk, {w} * t.score, 1, s.speaker, st.year, st.date
+             FROM titles t JOIN statements st ON st.pk = t.pk
+             JOIN segments s ON s.rowid = (
+                  SELECT s.rowid FROM segments s WHERE s.statement_pk = t.pk AND {seg_filter}
+                   ORDER BY s.n LIMIT 1)
+            WHERE {st_filter} AND NOT EXISTS (
+                  SELECT 1 FROM segments s WHERE s.statement_pk = t.pk
+                     AND s.rowid IN (SELECT rowid FROM body)))"
+    );
+    let order = match req.sort {
+        Sort::Relevance => "score, rowid",
+        Sort::Newest => "date IS NULL, date DESC, rowid",
+        Sort::Oldest => "date IS NULL, date, rowid",
+    };
+    let limit = sql.param(Value::Int(i64::from(req.limit)));
+    let offset = sql.param(Value::Int(i64::from(req.offset)));
+    if req.group {
+        // The best turn of each statement: lowest score, or its first matching turn.
+        let best = if ranked {
+            "min(score) AS score, rowid"
+        } else {
+            "0.0 AS score, min(rowid) AS rowid"
+        };
+        text.push_str(&format!(
+            ", grouped AS MATERIALIZED (
+                SELECT pk, {best}, count(*) AS n, max(date) AS date, max(year) AS year,
+                       max(title_only) AS title_only
+                  FROM hits GROUP BY pk)
+             SELECT 'hit', NULL, rowid, n, title_only, ord FROM (
+                SELECT rowid, n, title_only, row_number() OVER (ORDER BY {order}) AS ord
+                  FROM grouped ORDER BY {order} LIMIT {limit} OFFSET {offset})
+             UNION ALL SELECT 'total', NULL, count(*), NULL, NULL, NULL FROM grouped
+             UNION ALL SELECT 'forum', sf.forum, count(*), NULL, NULL, NULL
+                FROM grouped g JOIN statement_forums sf ON sf.statement_pk = g.pk GROUP BY sf.forum
+             UNION ALL SELECT 'speaker', speaker, count(DISTINCT pk), NULL, NULL, NULL
+                FROM hits WHERE speaker IS NOT NULL GROUP BY speaker
+             UNION ALL SELECT 'year', NULL, count(*), year, NULL, NULL
+                FROM grouped WHERE year IS NOT NULL GROUP BY year"
+        ));
+    } else {
+        text.push_str(&format!(
+            " SELECT 'hit', NULL, rowid, NULL, title_only, ord FROM (
+                SELECT rowid, title_only, row_number() OVER (ORDER BY {order}) AS ord
+                  FROM hits ORDER BY {order} LIMIT {limit} OFFSET {offset})
+             UNION ALL SELECT 'total', NULL, count(*), NULL, NULL, NULL FROM hits
+             UNION ALL SELECT 'forum', sf.forum, count(*), NULL, NULL, NULL
+                FROM hits h JOIN statement_forums sf ON sf.statement_pk = h.pk GROUP BY sf.forum
+             UNION ALL SELECT 'speaker', speaker, count(*), NULL, NULL, NULL
+                FROM hits WHERE speaker IS NOT NULL GROUP BY speaker
+             UNION ALL SELECT 'year', NULL, count(*), year, NULL, NULL
+                FROM hits WHERE year IS NOT NULL GROUP BY year"
+        ));
+    }
+    let rows = sqlx::query_with(&text, sql.arguments())
+        .fetch_all(pool)
+        .await?;
+
+    let mut page: Vec<(i64, i64, Option<i64>, bool)> = Vec::new();
+    let mut results = Results::default();
+    for row in rows {
+        let what: String = row.try_get(0)?;
+        let key: Option<String> = row.try_get(1)?;
+        let a: i64 = row.try_get(2)?;
+        match what.as_str() {
+            "hit" => {
+                let hits: Option<i64> = row.try_get(3)?;
+                let title_only: i64 = row.try_get(4)?;
+                let ord: i64 = row.try_get(5)?;
+                page.push((ord, a, hits, title_only != 0));
+            }
+            "total" => results.total = a,
+            "forum" | "speaker" => {
+                let bucket = Bucket {
+                    name: key.clone().unwrap_or_default(),
+                    key: key.unwrap_or_default(),
+                    count: a,
+                };
+                if what == "forum" {
+                    results.facets.forum.push(bucket);
+                } else {
+                    results.facets.speaker.push(bucket);
+                }
+            }
+            _ => {
+                let year: i64 = row.try_get(3)?;
+                results.facets.year.push(Bucket {
+                    key: year.to_string(),
+                    name: year.to_string(),
+                    count: a,
+                });
+            }
+        }
+    }
+    page.sort_by_key(|p| p.0);
+    name_facets(pool, &mut results.facets).await?;
+    results.hits = load_hits(pool, req.plan, &page).await?;
+    Ok(results)
+}
+
+/// Gives forum buckets their acronyms and speaker buckets their names, and orders them.
+async fn name_facets(pool: &SqlitePool, facets: &mut Facets) -> sqlx::Result<()> {
+    for (bucket_list, sql) in [
+        (
+            &mut facets.forum,
+            "SELECT slug, acronym FROM forums WHERE slug IN (SELECT value FROM json_each(?1))",
+        ),
+        (
+            &mut facets.speaker,
+            "SELECT slug, name FROM speakers WHERE slug IN (SELECT value FROM json_each(?1))",
+        ),
+    ] {
+        let keys: Vec<&str> = bucket_list.iter().map(|b| b.key.as_str()).collect();
+        let names: HashMap<String, String> = sqlx::query_as(sql)
+            .bind(serde_json::to_string(&keys).unwrap_or_default())
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .collect();
+        for b in bucket_list.iter_mut() {
+            if let Some(name) = names.get(&b.key) {
+                b.name = name.clone();
+            }
+        }
+        bucket_list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    }
+    facets
+        .year
+        .sort_by_key(|b| b.key.parse::<i64>().unwrap_or_default());
+    Ok(())
+}
+
+/// Loads the page's turns and statements and builds their snippets.
+async fn load_hits(
+    pool: &SqlitePool,
+    plan: &Plan,
+    page: &[(i64, i64, Option<i64>, bool)],
+) -> sqlx::Result<Vec<Hit>> {
+    if page.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rowids: Vec<i64> = page.iter().map(|p| p.1).collect();
+    let ids_json = serde_json::to_string(&rowids).unwrap_or_default();
+    let rows = sqlx::query(
+        "SELECT s.rowid, s.n, s.kind, s.speaker, sp.name, s.label, s.exchange, s.anchor, s.body,
+                st.pk, st.id, st.title, st.date,
+                (SELECT json_group_array(forum) FROM
+                   (SELECT forum FROM statement_forums WHERE statement_pk = st.pk ORDER BY position))
+           FROM segments s JOIN statements st ON st.pk = s.statement_pk
+           LEFT JOIN speakers sp ON sp.slug = s.speaker
+          WHERE s.rowid IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(&ids_json)
+    .fetch_all(pool)
+    .await?;
+    let mut by_rowid = HashMap::new();
+    let mut pks = Vec::new();
+    for row in rows {
+        let rowid: i64 = row.try_get(0)?;
+        let pk: i64 = row.try_get(9)?;
+        pks.push(pk);
+        let forums: String = row.try_get(13)?;
+        let body: String = row.try_get(8)?;
+        let hit = Hit {
+            statement: HitStatement {
+                id: row.try_get(10)?,
+                title: row.try_get(11)?,
+                title_html: None,
+                date: row.try_get(12)?,
+                forums: serde_json::from_str(&forums).unwrap_or_default(),
+            },
+            segment: HitSegment {
+                n: row.try_get(1)?,
+                kind: row.try_get(2)?,
+                speaker: row.try_get(3)?,
+                speaker_name: row.try_get(4)?,
+                label: row.try_get(5)?,
+                exchange: row.try_get(6)?,
+                anchor: row.try_get(7)?,
+            },
+            hits: None,
+            title_only: false,
+            snippet: String::new(),
+        };
+        by_rowid.insert(rowid, (hit, pk, body));
+    }
+    let body_marks = highlights(pool, plan, &BODIES, &ids_json).await?;
+    pks.sort_unstable();
+    pks.dedup();
+    let title_marks = highlights(
+        pool,
+        plan,
+        &TITLES,
+        &serde_json::to_string(&pks).unwrap_or_default(),
+    )
+    .await?;
+
+    let mut hits = Vec::with_capacity(page.len());
+    for &(_, rowid, count, title_only) in page {
+        let Some((mut hit, pk, body)) = by_rowid.remove(&rowid) else {
+            continue;
+        };
+        let title_ranges = title_marks.get(&pk).cloned().unwrap_or_default();
+        hit.statement.title_html = hit
+            .statement
+            .title
+            .as_deref()
+            .map(|t| mark_html(t, &title_ranges, None));
+        hit.hits = count;
+        hit.title_only = title_only;
+        hit.snippet = if title_only {
+            hit.statement.title_html.clone().unwrap_or_default()
+        } else {
+            let ranges = body_marks.get(&rowid).cloned().unwrap_or_default();
+            mark_html(&body, &ranges, Some(SNIPPET_CHARS))
+        };
+        hits.push(hit);
+    }
+    Ok(hits)
+}
+
+/// Character ranges of the matches of the plan's wanted terms in the given rows of
+/// `tables`, by rowid: stemmed words and phrases and plain prefixes merged.
+async fn highlights(
+    pool: &SqlitePool,
+    plan: &Plan,
+    tables: &Tables,
+    ids_json: &str,
+) -> sqlx::Result<HashMap<i64, Vec<(usize, usize)>>> {
+    let mut out: HashMap<i64, Vec<(usize, usize)>> = HashMap::new();
+    for (table, expr) in [
+        (tables.stemmed, &plan.highlight_stemmed),
+        (tables.plain, &plan.highlight_plain),
+    ] {
+        let Some(expr) = expr else { continue };
+        let sql = format!(
+            "SELECT rowid, highlight({table}, 0, ?1, ?2) FROM {table}
+              WHERE {table} MATCH ?3 AND rowid IN (SELECT value FROM json_each(?4))"
+        );
+        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(&sql)
+            .bind(OPEN.to_string())
+            .bind(CLOSE.to_string())
+            .bind(expr)
+            .bind(ids_json)
+            .fetch_all(pool)
+            .await?;
+        for (rowid, marked) in rows {
+            if let Some(marked) = marked {
+                out.entry(rowid).or_default().extend(mark_ranges(&marked));
+            }
+        }
+    }
+    for ranges in out.values_mut() {
+        *ranges = merge(std::mem::take(ranges));
+    }
+    Ok(out)
+}
+
+/// Ranges (in characters of the unmarked text) between the markers of `marked`.
+/// Text that itself holds a marker character gets no highlighting rather than a wrong one.
+fn mark_ranges(marked: &str) -> Vec<(usize, usize)> {
+    let opens = marked.chars().filter(|&c| c == OPEN).count();
+    let closes = marked.chars().filter(|&c| c == CLOSE).count();
+    if opens != closes {
+        return Vec::new();
+    }
+    let mut ranges = Vec::new();
+    let mut pos = 0;
+    let mut start = None;
+    for c in marked.chars() {
+        match c {
+            OPEN => start = Some(pos),
+            CLOSE => {
+                if let Some(s) = start.take() {
+                    ranges.push((s, pos));
+                }
+            }
+            _ => pos += 1,
+        }
+    }
+    ranges
+}
+
+fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (s, e) in ranges {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// Escapes `text` and wraps the given character ranges in `<mark>`. With a window, shows
+/// only about that many characters around the densest cluster of matches, with `…`.
+pub fn mark_html(text: &str, ranges: &[(usize, usize)], window: Option<usize>) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let (mut from, mut to) = (0, chars.len());
+    if let Some(window) = window.filter(|&w| chars.len() > w) {
+        // The match with the most others within the window after it.
+        let best = (0..ranges.len())
+            .max_by_key(|&i| {
+                let n = ranges[i..]
+                    .iter()
+                    .take_while(|r| r.0 < ranges[i].0 + window)
+                    .count();
+                (n, std::cmp::Reverse(i))
+            })
+            .map(|i| ranges[i].0)
+            .unwrap_or(0);
+        from = best.saturating_sub(window / 5);
+        // Start and end at word boundaries, without cutting a match.
+        while from > 0 && !chars[from - 1].is_whitespace() && best - from < window / 3 {
+            from -= 1;
+        }
+        to = (from + window).min(chars.len());
+        while to < chars.len() && !chars[to].is_whitespace() && to - from < window + 40 {
+            to += 1;
+        }
+        if let Some(r) = ranges.iter().find(|r| r.0 < to && r.1 > to) {
+            to = r.1;
+        }
+    }
+    let mut out = String::with_capacity((to - from) * 2);
+    if from > 0 {
+        out.push_str("… ");
+    }
+    let mut open = false;
+    let mut next = ranges.iter().peekable();
+    while next.peek().is_some_and(|r| r.1 <= from) {
+        next.next();
+    }
+    for (i, c) in chars.iter().enumerate().take(to).skip(from) {
+        if open && next.peek().is_some_and(|r| r.1 == i) {
+            out.push_str("</mark>");
+            open = false;
+            next.next();
+        }
+        if !open && next.peek().is_some_and(|r| r.0 <= i && i < r.1) {
+            out.push_str("<mark>");
+            open = true;
+        }
+        // Paragraph breaks read as one space in a snippet or title.
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+            continue;
+        }
+        push_escaped(&mut out, *c);
+    }
+    if open {
+        out.push_str("</mark>");
+    }
+    if to < chars.len() {
+        out.push_str(" …");
+    }
+    out
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&#39;"),
+        c if c.is_control() => {}
+        c => out.push(c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_are_the_only_markup() {
+        let text = "a <b>&\"x\"</b> treaty";
+        let ranges = mark_ranges("a <b>&\"x\"</b> \u{F0000}treaty\u{F0001}");
+        assert_eq!(ranges, vec![(14, 20)]);
+        assert_eq!(
+            mark_html(text, &ranges, None),
+            "a &lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt; <mark>treaty</mark>"
+        );
+    }
+
+    #[test]
+    fn adjacent_and_overlapping_marks_merge() {
+        assert_eq!(
+            merge(vec![(5, 9), (0, 3), (3, 4), (6, 12)]),
+            vec![(0, 4), (5, 12)]
+        );
+        assert_eq!(
+            mark_html("ab cd", &[(0, 2), (3, 5)], None),
+            "<mark>ab</mark> <mark>cd</mark>"
+        );
+    }
+
+    #[test]
+    fn text_holding_a_marker_is_not_highlighted() {
+        assert_eq!(mark_ranges("x\u{F0000} \u{F0000}y\u{F0001}"), vec![]);
+    }
+
+    #[test]
+    fn windows_centre_on_the_densest_matches() {
+        let text = format!(
+            "{} treaty INF treaty {}",
+            "word ".repeat(100),
+            "end ".repeat(100)
+        );
+        let start = 500;
+        let ranges = vec![
+            (start + 1, start + 7),
+            (start + 8, start + 11),
+            (start + 12, start + 18),
+        ];
+        let html = mark_html(&text, &ranges, Some(60));
+        assert!(html.starts_with("… "), "{html}");
+        assert!(html.ends_with(" …"), "{html}");
+        assert!(html.contains("<mark>treaty</mark> <mark>INF</mark> <mark>treaty</mark>"));
+        assert!(html.chars().count() < 120, "{html}");
+    }
+}
