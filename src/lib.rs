@@ -5,6 +5,8 @@
 
 /// Command-line interface.
 pub mod cli;
+/// Research datasets: CSV and JSON rows of statements, read one row at a time.
+pub mod dataset;
 /// The SQLite archive: pool, migrations and query functions per resource.
 pub mod db;
 /// Files into the database: identity, one transaction per statement.
