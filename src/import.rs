@@ -921,12 +921,23 @@ pub fn run_reparse(db: &Path, registry: Option<&Path>) -> anyhow::Result<ExitCod
 pub fn run_remove(db: &Path, args: &RemoveArgs) -> anyhow::Result<ExitCode> {
     let unknown = block_on(async {
         let pool = db::connect(db).await?;
-        let unknown = remove(&pool, &args.ids).await;
+        let unknown = async {
+            let mut reasons = Vec::new();
+            for id in remove(&pool, &args.ids).await? {
+                let reason = match store::resolve_alias(&pool, &id).await? {
+                    Some(target) => format!("no such statement (an alias of {target})"),
+                    None => "no such statement".to_string(),
+                };
+                reasons.push((id, reason));
+            }
+            anyhow::Ok(reasons)
+        }
+        .await;
         pool.close().await;
         unknown
     })?;
-    for id in &unknown {
-        eprintln!("{id}: no such statement");
+    for (id, reason) in &unknown {
+        eprintln!("{id}: {reason}");
     }
     println!("removed {}", args.ids.len() - unknown.len());
     Ok(status(unknown.len() as u64))

@@ -73,7 +73,7 @@ pub fn is_residue(text: &str) -> bool {
         return false;
     }
     let k = key(text);
-    RESIDUE.contains(&k.as_str()) || ALBUM.is_match(&k)
+    RESIDUE.contains(&k.as_str()) || ALBUM.is_match(&k) || super::header::languages(text).is_some()
 }
 
 /// Whether a line opens the footer.

@@ -76,7 +76,20 @@ fn is_place(s: &str) -> bool {
             w.chars().next().is_some_and(char::is_uppercase)
                 || matches!(
                     *w,
-                    "de" | "del" | "am" | "on" | "upon" | "la" | "le" | "na" | "на"
+                    "de" | "del"
+                        | "am"
+                        | "on"
+                        | "upon"
+                        | "la"
+                        | "le"
+                        | "na"
+                        | "на"
+                        | "region"
+                        | "oblast"
+                        | "область"
+                        | "край"
+                        | "район"
+                        | "город"
                 )
         })
 }
@@ -177,6 +190,10 @@ mod tests {
         assert_eq!(f.place.as_deref(), Some("Москва"));
         let f = facts("Remarks at the meeting (New York, 12 May 2010)");
         assert_eq!(f.place.as_deref(), Some("New York"));
+        let f = facts("Выступление, Московская область, 3 марта 2022 г.");
+        assert_eq!(f.place.as_deref(), Some("Московская область"));
+        let f = facts("Statement following the talks, March 3, 2022");
+        assert_eq!(f.place, None);
         let f = facts("INTERVIEW ... ON JANUARY 23, 2003");
         assert_eq!(f.place, None);
         assert_eq!(f.date, NaiveDate::from_ymd_opt(2003, 1, 23));
