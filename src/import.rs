@@ -626,10 +626,15 @@ fn catch_parse<T, E: fmt::Display>(parse: impl FnOnce() -> Result<T, E>) -> Resu
 /// Streams the rows of the dataset file `path` to `send` in chunks parsed on all cores,
 /// each row named `FILE:ROW`; a file that cannot be read (further) is one failure.
 /// Returns `false` once `send` does (the writer is gone).
+///
+/// A file met in a folder that holds no rows of statements (another program's JSON,
+/// statement exports) is passed over with a message; named on the command line, it fails.
 fn read_rows(
     path: &Path,
+    given: bool,
     columns: &ColumnMap,
     registry: &Registry,
+    progress: Progress,
     send: &dyn Fn(Vec<Job>) -> bool,
 ) -> bool {
     let name = path.display().to_string();
@@ -656,6 +661,13 @@ fn read_rows(
         open = send(parse_chunk(pending));
     }
     if let (true, Err(error)) = (open, read) {
+        if error.not_rows && !given {
+            match progress {
+                Progress::Quiet => tracing::info!("{name}: skipped: {}", error.reason),
+                _ => eprintln!("{name}: skipped: {}", error.reason),
+            }
+            return true;
+        }
         let name = match error.row {
             Some(n) => format!("{name}:{n}"),
             None => name.clone(),
@@ -735,6 +747,7 @@ pub async fn import_paths(
     let paths = paths.to_vec();
     let parse_registry = Arc::clone(&registry);
     let columns = options.columns.clone();
+    let progress = options.progress;
     let producer = tokio::task::spawn_blocking(move || {
         let mut chunk = Vec::with_capacity(CHUNK);
         let send_jobs = |jobs: Vec<Job>| tx.blocking_send(jobs).is_ok();
@@ -759,7 +772,16 @@ pub async fn import_paths(
                 if !chunk.is_empty() {
                     open = send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
                 }
-                open = open && read_rows(&path, &columns, &parse_registry, &send_jobs);
+                let given = paths.contains(&path);
+                open = open
+                    && read_rows(
+                        &path,
+                        given,
+                        &columns,
+                        &parse_registry,
+                        progress,
+                        &send_jobs,
+                    );
                 return open;
             }
             chunk.push((path, error));

@@ -79,6 +79,9 @@ pub struct FileError {
     pub row: Option<u64>,
     /// Why.
     pub reason: String,
+    /// The file is readable but holds no rows of statements (no text column, or
+    /// statement exports): a folder walk may pass over it.
+    pub not_rows: bool,
 }
 
 impl FileError {
@@ -86,6 +89,7 @@ impl FileError {
         FileError {
             row: None,
             reason: reason.into(),
+            not_rows: false,
         }
     }
 
@@ -93,6 +97,14 @@ impl FileError {
         FileError {
             row: Some(row),
             reason: reason.into(),
+            not_rows: false,
+        }
+    }
+
+    fn not_rows(reason: impl Into<String>) -> FileError {
+        FileError {
+            not_rows: true,
+            ..FileError::file(reason)
         }
     }
 }
@@ -211,7 +223,7 @@ fn read_csv(
 }
 
 fn no_text_column(columns: &ColumnMap, found: &[String]) -> FileError {
-    FileError::file(format!(
+    FileError::not_rows(format!(
         "no text column (looked for {}; the file has {}): name it with --map text=COLUMN",
         columns.columns(Field::Text).join(", "),
         if found.is_empty() {
@@ -286,7 +298,7 @@ fn check_first(value: &Value, columns: &ColumnMap) -> Result<(), FileError> {
         return Ok(());
     };
     if object.contains_key("segments") {
-        return Err(FileError::file(EXPORT));
+        return Err(FileError::not_rows(EXPORT));
     }
     let has_text = columns
         .columns(Field::Text)
@@ -512,6 +524,7 @@ mod tests {
         let err = rows(Format::Csv, "headline,body\nA,one\n").unwrap_err();
         assert!(err.reason.contains("headline, body"), "{err}");
         assert_eq!(err.row, None);
+        assert!(err.not_rows);
     }
 
     #[test]
@@ -559,6 +572,7 @@ mod tests {
         let export = "{\"id\":\"x\",\"title\":\"T\",\"segments\":[]}\n";
         let err = rows(Format::JsonLines, export).unwrap_err();
         assert!(err.reason.contains("not supported yet"), "{err}");
+        assert!(err.not_rows);
         let err = rows(Format::Json, &format!("[{export}]")).unwrap_err();
         assert!(err.reason.contains("not supported yet"), "{err}");
     }
