@@ -21,7 +21,7 @@ pub(super) fn is_missing(value: &str) -> bool {
 pub fn parse_date(value: &str) -> Option<NaiveDate> {
     let v = value.trim();
     // The date part: up to a `T` or space followed by a time, if any.
-    let head = match v.find(|c: char| c == 'T' || c == ' ') {
+    let head = match v.find(['T', ' ']) {
         Some(i) if v[..i].bytes().filter(u8::is_ascii_digit).count() >= 6 => &v[..i],
         _ => v,
     };
@@ -99,9 +99,7 @@ fn named_month_date(v: &str) -> Option<NaiveDate> {
 
 /// The date a document number `N-DD-MM-YYYY` carries.
 pub(super) fn date_of_number(number: &str) -> Option<NaiveDate> {
-    let mut parts = number.trim().splitn(2, '-');
-    let serial = parts.next()?;
-    let rest = parts.next()?;
+    let (serial, rest) = number.trim().split_once('-')?;
     if serial.is_empty() || !serial.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
