@@ -216,6 +216,13 @@ const TITLES: Tables = Tables {
 /// has nothing to match.
 fn matching(sql: &mut Sql, plan: &Plan, tables: &Tables, ranked: bool) -> Option<String> {
     let Tables { stemmed, plain } = *tables;
+    // The plain tables keep no positions to rank by: a prefix match in a title still
+    // counts as a title match, ahead of bodies that only match.
+    let plain_score = if ranked && plain == TITLES.plain {
+        "-1.0"
+    } else {
+        "0.0"
+    };
     let score = |table: &str| {
         if ranked && table == stemmed {
             "rank"
@@ -251,14 +258,17 @@ fn matching(sql: &mut Sql, plan: &Plan, tables: &Tables, ranked: bool) -> Option
         }
         if let Some(expr) = &plan.plain {
             let p = sql.text(expr);
-            driver = format!("SELECT rowid, 0.0 AS score FROM {plain} WHERE {plain} MATCH {p}");
+            driver = format!(
+                "SELECT rowid, {plain_score} AS score FROM {plain} WHERE {plain} MATCH {p}"
+            );
         } else {
             let first = plan.mixed.first()?;
             let (ps, pp) = (sql.text(&first.stemmed), sql.text(&first.plain));
             driver = format!(
                 "SELECT rowid, min(score) AS score FROM (\
                  SELECT rowid, {} AS score FROM {stemmed} WHERE {stemmed} MATCH {ps} \
-                 UNION ALL SELECT rowid, 0.0 FROM {plain} WHERE {plain} MATCH {pp}) GROUP BY rowid",
+                 UNION ALL SELECT rowid, {plain_score} FROM {plain} WHERE {plain} MATCH {pp}) \
+                 GROUP BY rowid",
                 score(stemmed)
             );
         }
