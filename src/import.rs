@@ -198,25 +198,60 @@ pub async fn store_statement(
     source: &Source,
 ) -> sqlx::Result<(Outcome, String)> {
     let keys = Keys::of(statement);
-    let candidates = store::find_candidates(conn, &keys).await?;
-    let mut group = same_statement(&keys, candidates);
+    let plan = plan_statement(conn, &keys).await?;
+    apply_plan(conn, plan, statement, &keys, source).await
+}
+
+/// What storing a statement will do, decided by reading only.
+enum Plan {
+    /// A new statement.
+    Insert,
+    /// The stored statement with this id has the same text.
+    Unchanged(String),
+    /// Update `survivor`, after merging `merged` into it.
+    Update {
+        survivor: Candidate,
+        merged: Vec<Candidate>,
+    },
+}
+
+async fn plan_statement(conn: &mut SqliteConnection, keys: &Keys) -> sqlx::Result<Plan> {
+    let candidates = store::find_candidates(conn, keys).await?;
+    let mut group = same_statement(keys, candidates);
     group.sort_by_key(|c| c.pk);
     let mut group = group.into_iter();
     let Some(survivor) = group.next() else {
-        let id = store::free_id(conn, &id_base(&statement.id)).await?;
-        store::insert_statement(conn, &id, statement, &keys, source).await?;
-        return Ok((Outcome::Imported, id));
+        return Ok(Plan::Insert);
     };
-    let mut merged = false;
-    for other in group {
-        store::merge_into(conn, &other, &survivor.id).await?;
-        merged = true;
+    let merged: Vec<Candidate> = group.collect();
+    if merged.is_empty() && survivor.text_hash == keys.text_hash {
+        return Ok(Plan::Unchanged(survivor.id));
     }
-    if !merged && survivor.text_hash == keys.text_hash {
-        return Ok((Outcome::Unchanged, survivor.id));
+    Ok(Plan::Update { survivor, merged })
+}
+
+async fn apply_plan(
+    conn: &mut SqliteConnection,
+    plan: Plan,
+    statement: &Statement,
+    keys: &Keys,
+    source: &Source,
+) -> sqlx::Result<(Outcome, String)> {
+    match plan {
+        Plan::Insert => {
+            let id = store::free_id(conn, &id_base(&statement.id)).await?;
+            store::insert_statement(conn, &id, statement, keys, source).await?;
+            Ok((Outcome::Imported, id))
+        }
+        Plan::Unchanged(id) => Ok((Outcome::Unchanged, id)),
+        Plan::Update { survivor, merged } => {
+            for other in &merged {
+                store::merge_into(conn, other, &survivor.id).await?;
+            }
+            store::replace_statement(conn, survivor.pk, statement, keys, Some(source)).await?;
+            Ok((Outcome::Updated, survivor.id))
+        }
     }
-    store::replace_statement(conn, survivor.pk, statement, &keys, Some(source)).await?;
-    Ok((Outcome::Updated, survivor.id))
 }
 
 /// Replaces a stored statement with a new parse of its source, keeping its id;
@@ -447,6 +482,17 @@ impl Writer {
                 .context("starting a transaction")?;
             self.open = Some(Instant::now());
         }
+        // Reading first, outside any savepoint: an unchanged file (the common case of a
+        // re-import) then costs one query.
+        let mut import = None;
+        if let Job::Import { statement, .. } = job {
+            let keys = Keys::of(statement);
+            match plan_statement(conn, &keys).await {
+                Ok(Plan::Unchanged(id)) => return Ok(Attempt::Applied(Outcome::Unchanged, id)),
+                Ok(plan) => import = Some((keys, plan)),
+                Err(error) => return Ok(Attempt::Failed(format!("database error: {error}"))),
+            }
+        }
         sqlx::raw_sql("SAVEPOINT statement")
             .execute(&mut *conn)
             .await
@@ -454,7 +500,10 @@ impl Writer {
         let result = match job {
             Job::Import {
                 statement, source, ..
-            } => store_statement(conn, statement, source).await,
+            } => {
+                let (keys, plan) = import.expect("planned above");
+                apply_plan(conn, plan, statement, &keys, source).await
+            }
             Job::Reparse { pk, statement } => restore_statement(conn, *pk, statement)
                 .await
                 .map(|outcome| (outcome, statement.id.clone())),
