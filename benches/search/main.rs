@@ -192,12 +192,11 @@ async fn classes(pool: &SqlitePool, turns: i64) -> anyhow::Result<Vec<Class>> {
         .await?;
     let rare = band(conn, turns, 0.00002, 0.001).await?;
     let medium = band(conn, turns, 0.01, 0.05).await?;
-    let common: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT term, doc FROM temp.vocab WHERE doc > ?1 ORDER BY doc LIMIT 4",
-    )
-    .bind(turns / 2)
-    .fetch_all(&mut *conn)
-    .await?;
+    let common: Vec<(String, i64)> =
+        sqlx::query_as("SELECT term, doc FROM temp.vocab WHERE doc > ?1 ORDER BY doc LIMIT 4")
+            .bind(turns / 2)
+            .fetch_all(&mut *conn)
+            .await?;
     let words = |v: &[(String, i64)]| v.iter().map(|(w, _)| w.clone()).collect::<Vec<_>>();
     let medium_words = words(&medium);
     // Phrases that occur: two adjacent words of a turn that holds a medium word.
