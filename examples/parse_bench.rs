@@ -27,5 +27,8 @@ fn main() {
     }
     let secs = start.elapsed().as_secs_f64();
     let mb = (bytes * rounds) as f64 / 1e6;
-    println!("{mb:.0} MB in {secs:.2} s: {:.1} MB/s ({segments} segments)", mb / secs);
+    println!(
+        "{mb:.0} MB in {secs:.2} s: {:.1} MB/s ({segments} segments)",
+        mb / secs
+    );
 }

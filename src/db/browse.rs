@@ -3,7 +3,7 @@
 
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteExecutor, SqlitePool};
 
-use crate::model::{ForumRef, Kind, Segment, SegmentKind, SpeakerRef, Statement};
+use crate::model::Kind;
 
 /// A statement as lists show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,15 +90,6 @@ pub struct Count {
     pub count: i64,
 }
 
-/// The archive generation, bumped by every import that changes something.
-pub async fn generation(db: impl SqliteExecutor<'_>) -> sqlx::Result<i64> {
-    let value: Option<String> =
-        sqlx::query_scalar("SELECT value FROM archive_meta WHERE key = 'generation'")
-            .fetch_optional(db)
-            .await?;
-    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(0))
-}
-
 /// Number of statements in the archive.
 pub async fn statement_count(db: impl SqliteExecutor<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT count(*) FROM statements")
@@ -119,14 +110,6 @@ pub async fn speaker_exists(db: impl SqliteExecutor<'_>, slug: &str) -> sqlx::Re
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM speakers WHERE slug = lower(?))")
         .bind(slug)
         .fetch_one(db)
-        .await
-}
-
-/// The current id of a merged statement's old id.
-pub async fn alias_target(db: impl SqliteExecutor<'_>, id: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT statement_id FROM aliases WHERE alias = ?")
-        .bind(id)
-        .fetch_optional(db)
         .await
 }
 
@@ -328,112 +311,4 @@ pub async fn languages(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<Count>> 
     )
     .fetch_all(db)
     .await
-}
-
-#[derive(FromRow)]
-struct StatementRecord {
-    pk: i64,
-    id: String,
-    title: Option<String>,
-    date: Option<String>,
-    time: Option<String>,
-    place: Option<String>,
-    kind: String,
-    language: String,
-    languages: String,
-    source_number: Option<String>,
-    source_url: Option<String>,
-}
-
-#[derive(FromRow)]
-struct SegmentRecord {
-    n: i64,
-    kind: String,
-    speaker: Option<String>,
-    label: Option<String>,
-    note: Option<String>,
-    exchange: Option<i64>,
-    anchor: String,
-    title: Option<String>,
-    paragraphs: String,
-}
-
-/// The whole statement with this id, as Contract 1 describes it.
-pub async fn statement(db: &SqlitePool, id: &str) -> sqlx::Result<Option<Statement>> {
-    let Some(r): Option<StatementRecord> = sqlx::query_as(
-        "SELECT pk, id, title, date, time, place, kind, language, languages, source_number, \
-         source_url FROM statements WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(db)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let forums: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT f.slug, f.acronym, f.name FROM statement_forums sf JOIN forums f \
-         ON f.slug = sf.forum WHERE sf.statement_pk = ? ORDER BY sf.position",
-    )
-    .bind(r.pk)
-    .fetch_all(db)
-    .await?;
-    let speakers: Vec<(String, String)> = sqlx::query_as(
-        "SELECT p.slug, p.name FROM statement_speakers ss JOIN speakers p \
-         ON p.slug = ss.speaker WHERE ss.statement_pk = ? ORDER BY ss.position",
-    )
-    .bind(r.pk)
-    .fetch_all(db)
-    .await?;
-    let tags: Vec<String> = sqlx::query_scalar(
-        "SELECT tag FROM statement_tags WHERE statement_pk = ? ORDER BY position",
-    )
-    .bind(r.pk)
-    .fetch_all(db)
-    .await?;
-    let segments: Vec<SegmentRecord> = sqlx::query_as(
-        "SELECT n, kind, speaker, label, note, exchange, anchor, title, paragraphs \
-         FROM segments WHERE statement_pk = ? ORDER BY n",
-    )
-    .bind(r.pk)
-    .fetch_all(db)
-    .await?;
-    Ok(Some(Statement {
-        id: r.id,
-        title: r.title,
-        date: r.date.and_then(|d| d.parse().ok()),
-        time: r.time,
-        place: r.place,
-        kind: Kind::from_name(&r.kind).unwrap_or(Kind::Other),
-        language: r.language,
-        languages: serde_json::from_str(&r.languages).unwrap_or_default(),
-        source_number: r.source_number,
-        source_url: r.source_url,
-        forums: forums
-            .into_iter()
-            .map(|(slug, acronym, name)| ForumRef {
-                slug,
-                acronym,
-                name,
-            })
-            .collect(),
-        speakers: speakers
-            .into_iter()
-            .map(|(slug, name)| SpeakerRef { slug, name })
-            .collect(),
-        tags,
-        segments: segments
-            .into_iter()
-            .map(|g| Segment {
-                n: g.n as u32,
-                kind: SegmentKind::from_name(&g.kind).unwrap_or(SegmentKind::Remarks),
-                speaker: g.speaker,
-                label: g.label,
-                note: g.note,
-                exchange: g.exchange.map(|e| e as u32),
-                anchor: g.anchor,
-                title: g.title,
-                paragraphs: serde_json::from_str(&g.paragraphs).unwrap_or_default(),
-            })
-            .collect(),
-    }))
 }

@@ -73,7 +73,7 @@ pub fn is_residue(text: &str) -> bool {
         return false;
     }
     let k = key(text);
-    RESIDUE.contains(&k.as_str()) || ALBUM.is_match(&k)
+    RESIDUE.contains(&k.as_str()) || ALBUM.is_match(&k) || super::header::languages(text).is_some()
 }
 
 /// Whether a line opens the footer.
@@ -99,9 +99,10 @@ pub fn split(lines: &[Line]) -> (Vec<Line>, Vec<String>) {
         }
     }
     let mut tags = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for line in &lines[start..] {
         let t = line.text.as_str();
-        if !t.is_empty() && !is_residue(t) && !is_footer_start(t) && !tags.iter().any(|x| x == t) {
+        if !t.is_empty() && !is_residue(t) && !is_footer_start(t) && seen.insert(t) {
             tags.push(t.to_string());
         }
     }

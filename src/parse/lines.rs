@@ -149,7 +149,9 @@ fn wrap_width(blocks: &[&[Line]]) -> Option<usize> {
         .filter(|b| b.len() > 1)
         .flat_map(|b| &b[..b.len() - 1])
         .collect();
-    if inner.len() < 2 {
+    // Wrapping shows on most lines; a list block in a page of one-line paragraphs does not.
+    let total: usize = blocks.iter().map(|b| b.len()).sum();
+    if inner.len() < 2 || inner.len() * 3 < total {
         return None;
     }
     let mut lens: Vec<usize> = inner.iter().map(|l| l.text.chars().count()).collect();
@@ -179,6 +181,21 @@ mod tests {
     fn unwrapped_lines_stay_paragraphs() {
         let lines = split("First sentence here.\nSecond one is here.\nThird.");
         assert_eq!(paragraphs(&lines, |_| false).len(), 3);
+    }
+
+    #[test]
+    fn a_list_among_one_line_paragraphs_is_not_wrapping() {
+        let mut text = String::from("Table of contents\n\n");
+        for i in 1..=8 {
+            text.push_str(&format!(
+                "{i}. A heading of about the same length number {i}\n"
+            ));
+        }
+        for _ in 0..20 {
+            text.push_str("\nA paragraph on one line, as page saves have them.\n");
+        }
+        let pars = paragraphs(&split(&text), |_| false);
+        assert_eq!(pars.len(), 1 + 8 + 20);
     }
 
     #[test]
