@@ -31,6 +31,9 @@ pub struct Body {
 
 /// `Table of contents`, `Содержание`.
 pub fn is_toc_marker(par: &str) -> bool {
+    if par.len() > 40 {
+        return false;
+    }
     let k = par.trim_end_matches([':', ' ']).to_lowercase();
     matches!(
         k.as_str(),
@@ -40,7 +43,10 @@ pub fn is_toc_marker(par: &str) -> bool {
 
 /// `Answers to media questions:`, `Из ответов на вопросы:` and their kin.
 fn is_qa_heading(par: &str) -> bool {
-    if par.chars().count() > 90 || labels::split(par).is_some_and(|l| !l.rest.is_empty()) {
+    if par.len() > 360
+        || par.chars().count() > 90
+        || labels::split(par).is_some_and(|l| !l.rest.is_empty())
+    {
         return false;
     }
     let k = par.trim_end_matches([':', ' ', '.']).to_lowercase();

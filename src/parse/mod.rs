@@ -60,9 +60,9 @@ pub fn parse_with_hints(
     {
         return Err(ParseError::Empty);
     }
-    let all = lines::split(text);
+    let mut all = lines::split(text);
     let head = header::read(&all, labels::looks_like_label, hints.title.is_none());
-    let (body_lines, tags) = footer::split(&all[head.body_start..]);
+    let (body_lines, tags) = footer::split(all.split_off(head.body_start.min(all.len())));
     let paragraphs = lines::paragraphs(&body_lines, labels::looks_like_label);
     if paragraphs.is_empty() {
         return Err(ParseError::NoText);
