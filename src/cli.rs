@@ -74,7 +74,7 @@ pub struct ParseArgs {
 /// Runs the command line and returns the process status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    init_tracing(matches!(cli.command, Command::Serve(_)));
     match run(cli) {
         Ok(status) => status,
         Err(err) => {
@@ -84,10 +84,12 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr, filtered by `RUST_LOG` (default: warnings and errors).
-fn init_tracing() {
+/// Logs go to stderr, filtered by `RUST_LOG` (default: warnings and errors; for the
+/// server also its start-up lines and request log).
+fn init_tracing(server: bool) {
+    let default = if server { "info,sqlx=warn" } else { "warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     // A second initialisation (tests calling `run`) is harmless: keep the first.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -4,7 +4,10 @@
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
+use communique::db::store::{sync_registry, Source};
+use communique::import::store_statement;
 use communique::model::{ForumRef, Kind, Segment, SegmentKind, SpeakerRef, Statement};
+use communique::registry::Registry;
 use communique::web::{router, AppState, Config};
 use http_body_util::BodyExt;
 use sqlx::SqlitePool;
@@ -189,105 +192,27 @@ fn fixtures() -> Vec<Statement> {
     ]
 }
 
-/// Writes a statement the way the archive stores one (tests only: the importer owns writes).
+/// Writes a statement through the importer's own write path.
 async fn insert(pool: &SqlitePool, s: &Statement) {
-    let pk: i64 = sqlx::query_scalar(
-        "INSERT INTO statements (id, title, norm_title, date, year, time, place, kind, language, \
-         languages, source_number, source_url, text_hash, imported_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '2026-01-01', '2026-01-01') RETURNING pk",
-    )
-    .bind(&s.id)
-    .bind(&s.title)
-    .bind(s.title.as_ref().map(|t| t.to_lowercase()))
-    .bind(s.date.map(|d| d.to_string()))
-    .bind(
-        s.date
-            .map(|d| d.format("%Y").to_string().parse::<i64>().unwrap()),
-    )
-    .bind(&s.time)
-    .bind(&s.place)
-    .bind(s.kind.as_str())
-    .bind(&s.language)
-    .bind(serde_json::to_string(&s.languages).unwrap())
-    .bind(&s.source_number)
-    .bind(&s.source_url)
-    .bind(&s.id)
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    for (i, f) in s.forums.iter().enumerate() {
-        sqlx::query("INSERT OR IGNORE INTO forums (slug, acronym, name) VALUES (?, ?, ?)")
-            .bind(&f.slug)
-            .bind(&f.acronym)
-            .bind(&f.name)
-            .execute(pool)
-            .await
-            .unwrap();
-        sqlx::query("INSERT INTO statement_forums VALUES (?, ?, ?)")
-            .bind(pk)
-            .bind(&f.slug)
-            .bind(i as i64)
-            .execute(pool)
-            .await
-            .unwrap();
-    }
-    for (i, p) in s.speakers.iter().enumerate() {
-        sqlx::query("INSERT OR IGNORE INTO speakers (slug, name, role) VALUES (?, ?, ?)")
-            .bind(&p.slug)
-            .bind(&p.name)
-            .bind((p.slug == "sergey-lavrov").then_some("Minister of Foreign Affairs of Russia"))
-            .execute(pool)
-            .await
-            .unwrap();
-        sqlx::query("INSERT INTO statement_speakers VALUES (?, ?, ?)")
-            .bind(pk)
-            .bind(&p.slug)
-            .bind(i as i64)
-            .execute(pool)
-            .await
-            .unwrap();
-    }
-    for (i, t) in s.tags.iter().enumerate() {
-        sqlx::query("INSERT INTO statement_tags VALUES (?, ?, ?)")
-            .bind(pk)
-            .bind(i as i64)
-            .bind(t)
-            .execute(pool)
-            .await
-            .unwrap();
-    }
-    for g in &s.segments {
-        sqlx::query(
-            "INSERT INTO segments (statement_pk, n, kind, speaker, label, note, exchange, anchor, \
-             title, paragraphs, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(pk)
-        .bind(g.n)
-        .bind(g.kind.as_str())
-        .bind(&g.speaker)
-        .bind(&g.label)
-        .bind(&g.note)
-        .bind(g.exchange)
-        .bind(&g.anchor)
-        .bind(&g.title)
-        .bind(serde_json::to_string(&g.paragraphs).unwrap())
-        .bind(g.paragraphs.join("\n\n"))
-        .execute(pool)
-        .await
-        .unwrap();
-    }
+    let mut conn = pool.acquire().await.unwrap();
+    let source = Source::text(Some(format!("{}.txt", s.id)), s.id.clone());
+    let (_, id) = store_statement(&mut conn, s, &source).await.unwrap();
+    assert_eq!(id, s.id);
 }
 
 async fn archive() -> Archive {
     let dir = tempfile::tempdir().unwrap();
-    let opts = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(dir.path().join("archive.db"))
-        .create_if_missing(true);
-    let pool = SqlitePool::connect_with(opts).await.unwrap();
-    sqlx::migrate!().run(&pool).await.unwrap();
+    let pool = communique::db::connect(dir.path().join("archive.db"))
+        .await
+        .unwrap();
     for s in fixtures() {
         insert(&pool, &s).await;
     }
+    let mut conn = pool.acquire().await.unwrap();
+    sync_registry(&mut conn, &Registry::builtin())
+        .await
+        .unwrap();
+    drop(conn);
     sqlx::query("INSERT INTO aliases VALUES ('2018-06-11-old-csto-id', '2018-06-11-answers-csto')")
         .execute(&pool)
         .await
@@ -524,13 +449,13 @@ async fn speaker_pages_show_role_counts_and_filtered_statements() {
     let a = archive().await;
     let r = a.get("/speakers").await;
     Archive::ok(&r);
-    assert!(r.body.contains("<a href=\"/speakers/sergey-lavrov\">Sergey Lavrov</a></td><td>Minister of Foreign Affairs of Russia</td><td class=\"n\">3</td><td class=\"n\">4</td>"));
+    assert!(r.body.contains("<a href=\"/speakers/sergey-lavrov\">Sergey Lavrov</a></td><td>Minister of Foreign Affairs of the Russian Federation</td><td class=\"n\">3</td>"));
     let r = a.get("/speakers/sergey-lavrov").await;
     Archive::ok(&r);
     assert!(r.body.contains("<h1>Sergey Lavrov</h1>"));
     assert!(r
         .body
-        .contains("<p class=\"role\">Minister of Foreign Affairs of Russia</p>"));
+        .contains("<p class=\"role\">Minister of Foreign Affairs of the Russian Federation</p>"));
     assert!(r
         .body
         .contains("<strong>3</strong> statements · <strong>4</strong> answers"));
@@ -798,4 +723,236 @@ async fn pages_are_compressed_and_cached_per_coding() {
             }
         }
     }
+}
+
+// ---- The sample corpus through the real importer -------------------------------------
+
+const HOSTILE: &str = "5 May 201910:00\n\nRemarks by Foreign Minister Sergey Lavrov \"><img src=x onerror=alert(1)> <script>alert(1)</script> at a news conference, Moscow, May 5, 2019\n\nSergey Lavrov: Dear colleagues, <script>alert('x')</script> and \"><img src=x onerror=alert(1)> are only words here.\n\nQuestion: What about <b>bold</b> & other tags?\n\nSergey Lavrov: They stay text, as every document does.\n";
+
+async fn corpus_archive() -> Archive {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = dir.path().join("hostile");
+    std::fs::create_dir(&hostile).unwrap();
+    std::fs::write(hostile.join("hostile.txt"), HOSTILE).unwrap();
+    let pool = communique::db::connect(dir.path().join("archive.db"))
+        .await
+        .unwrap();
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let summary = communique::import::import_paths(
+        &pool,
+        &[corpus, hostile],
+        &Registry::builtin(),
+        &communique::import::ImportOptions::quiet(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((summary.imported, summary.failed), (6, 0));
+    let app = router(AppState::new(pool.clone(), Config::new(BASE)));
+    Archive {
+        app,
+        pool,
+        _dir: dir,
+    }
+}
+
+/// Titles of the statements a list page shows, in order.
+fn listed_titles(body: &str) -> Vec<String> {
+    body.split("<a class=\"title\" href=\"/statements/")
+        .skip(1)
+        .map(|rest| {
+            let start = rest.find('>').unwrap() + 1;
+            rest[start..rest.find("</a>").unwrap()].to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn corpus_filters_by_forum_and_year_give_exactly_the_right_statements() {
+    let a = corpus_archive().await;
+    let r = a.get("/statements?forum=csto").await;
+    Archive::ok(&r);
+    let titles = listed_titles(&r.body);
+    assert_eq!(titles.len(), 1, "{titles:?}");
+    assert!(titles[0]
+        .contains("following CSTO Council of Foreign Ministers meeting, Almaty, June 11, 2018"));
+
+    let titles = listed_titles(&a.get("/statements?forum=cis").await.body);
+    assert_eq!(titles.len(), 1, "{titles:?}");
+    assert!(
+        titles[0].contains("following the CIS Council of Foreign Ministers, Minsk, April 12, 2024")
+    );
+
+    let titles = listed_titles(&a.get("/statements?forum=cica").await.body);
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert!(
+        titles[0].contains("Beijing, April 28, 2016")
+            && titles[1].contains("Astana, September, 12th, 2012")
+    );
+
+    let titles = listed_titles(&a.get("/statements?year=2012").await.body);
+    assert_eq!(titles.len(), 1, "{titles:?}");
+    assert!(titles[0].starts_with(
+        "Comment and answers of the Minister of Foreign Affairs of Russia S.V. Lavrov"
+    ));
+
+    let r = a.get("/statements").await;
+    assert!(r.body.contains("<p class=\"total\">6 statements</p>"));
+    let r = a.get("/statements?forum=csto&year=2012").await;
+    assert!(listed_titles(&r.body).is_empty());
+}
+
+#[tokio::test]
+async fn corpus_every_turn_has_its_anchor_and_every_exchange_its_page() {
+    let a = corpus_archive().await;
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM statements ORDER BY id")
+        .fetch_all(&a.pool)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 6);
+    let mut answers = 0;
+    for id in &ids {
+        let api = a.get(&format!("/api/statements/{id}")).await;
+        Archive::ok(&api);
+        let s: Statement = serde_json::from_str(&api.body).unwrap();
+        let page = a.get(&format!("/statements/{id}")).await;
+        Archive::ok(&page);
+        for seg in &s.segments {
+            assert!(
+                page.body.contains(&format!("id=\"{}\"", seg.anchor)),
+                "{id}#{}",
+                seg.anchor
+            );
+            assert!(
+                page.body.contains(&format!("href=\"#{}\"", seg.anchor)),
+                "{id}#{}",
+                seg.anchor
+            );
+            if seg.kind == SegmentKind::Answer {
+                answers += 1;
+                let e = seg.exchange.unwrap();
+                let ex = a.get(&format!("/statements/{id}/answers/{e}")).await;
+                Archive::ok(&ex);
+                assert!(ex.body.contains(&format!("id=\"{}\"", seg.anchor)));
+                assert!(ex.body.contains(&format!(
+                    "<link rel=\"canonical\" href=\"{BASE}/statements/{id}/answers/{e}\">"
+                )));
+            }
+        }
+    }
+    // CIS 5, CSTO 3, Astana 2013 1, Astana 2012 2, and the hostile file's 1.
+    assert_eq!(answers, 12);
+}
+
+#[tokio::test]
+async fn corpus_statement_with_markup_in_title_and_text_renders_escaped() {
+    let a = corpus_archive().await;
+    let r = a.get("/statements?year=2019").await;
+    let href = r
+        .body
+        .split("<a class=\"title\" href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    for uri in [
+        href.clone(),
+        format!("{href}/answers/1"),
+        "/".into(),
+        "/statements?year=2019".into(),
+    ] {
+        let r = a.get(&uri).await;
+        Archive::ok(&r);
+        assert!(!r.body.contains("<script"), "{uri}");
+        assert!(!r.body.contains("<img"), "{uri}");
+        assert!(!r.body.contains("<b>bold"), "{uri}");
+        assert!(
+            r.body
+                .contains("&#34;&#62;&#60;img src=x onerror=alert(1)&#62;"),
+            "{uri}"
+        );
+    }
+    let r = a.get(&href).await;
+    assert!(r
+        .body
+        .contains("&#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62;"));
+    assert!(r
+        .body
+        .contains("&#60;b&#62;bold&#60;/b&#62; &#38; other tags?"));
+}
+
+#[tokio::test]
+async fn corpus_alias_redirects_to_the_surviving_statement() {
+    let a = corpus_archive().await;
+    let id: String = sqlx::query_scalar("SELECT id FROM statements WHERE title LIKE '%CSTO%'")
+        .fetch_one(&a.pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO aliases (alias, statement_id) VALUES ('2018-06-11-merged-csto', ?)")
+        .bind(&id)
+        .execute(&a.pool)
+        .await
+        .unwrap();
+    let r = a.get("/statements/2018-06-11-merged-csto/answers/3").await;
+    assert_eq!(r.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(
+        r.headers[header::LOCATION],
+        format!("/statements/{id}/answers/3")
+    );
+    Archive::ok(&a.get(&format!("/statements/{id}/answers/3")).await);
+}
+
+#[test]
+fn the_bundled_corpus_is_the_corpus_folder() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut on_disk: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    on_disk.sort();
+    let bundled: Vec<(String, Vec<u8>)> = communique::web::serve::BUNDLED_CORPUS
+        .iter()
+        .map(|(n, b)| ((*n).to_owned(), b.to_vec()))
+        .collect();
+    assert_eq!(bundled, on_disk);
+}
+
+#[tokio::test]
+async fn a_real_listener_serves_until_shutdown_then_finishes() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let a = archive().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(communique::web::launch_with_listener(
+        listener,
+        AppState::new(a.pool.clone(), Config::new(BASE)),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).await.unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200 OK"), "{reply}");
+    assert!(reply.ends_with("\r\n\r\nok"), "{reply}");
+    stop.send(()).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(5), server)
+        .await
+        .expect("the server stops after the shutdown signal")
+        .unwrap()
+        .unwrap();
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }

@@ -3,7 +3,7 @@
 
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteExecutor, SqlitePool};
 
-use crate::model::{ForumRef, Kind, Segment, SegmentKind, SpeakerRef, Statement};
+use crate::model::Kind;
 
 /// A statement as lists show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +75,7 @@ pub struct SpeakerRow {
     pub role: Option<String>,
     /// Statements they speak in.
     pub statements: i64,
-    /// Answer turns they gave.
+    /// Answer turns they gave (counted on the speaker's own page only; 0 in lists).
     pub answers: i64,
 }
 
@@ -88,15 +88,6 @@ pub struct Count {
     pub label: String,
     /// Number of statements.
     pub count: i64,
-}
-
-/// The archive generation, bumped by every import that changes something.
-pub async fn generation(db: impl SqliteExecutor<'_>) -> sqlx::Result<i64> {
-    let value: Option<String> =
-        sqlx::query_scalar("SELECT value FROM archive_meta WHERE key = 'generation'")
-            .fetch_optional(db)
-            .await?;
-    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(0))
 }
 
 /// Number of statements in the archive.
@@ -119,14 +110,6 @@ pub async fn speaker_exists(db: impl SqliteExecutor<'_>, slug: &str) -> sqlx::Re
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM speakers WHERE slug = lower(?))")
         .bind(slug)
         .fetch_one(db)
-        .await
-}
-
-/// The current id of a merged statement's old id.
-pub async fn alias_target(db: impl SqliteExecutor<'_>, id: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT statement_id FROM aliases WHERE alias = ?")
-        .bind(id)
-        .fetch_optional(db)
         .await
 }
 
@@ -200,11 +183,13 @@ pub async fn list_statements(
 
     let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {ROW_COLUMNS} FROM statements s"));
     push_filters(&mut qb, q);
-    // Undated statements go last either way; the pk breaks ties in import order.
+    // Both orders follow the `statements_date (date DESC, pk)` index, forwards or
+    // backwards, so a page is an index walk rather than a sort of every match. Undated
+    // statements sort below every date: last when newest first, first when oldest first.
     qb.push(if q.oldest_first {
-        " ORDER BY s.date IS NULL, s.date ASC, s.pk ASC"
+        " ORDER BY s.date ASC, s.pk DESC"
     } else {
-        " ORDER BY s.date DESC, s.pk DESC"
+        " ORDER BY s.date DESC, s.pk ASC"
     });
     qb.push(" LIMIT ")
         .push_bind(q.limit)
@@ -241,18 +226,14 @@ const SPEAKER_COLUMNS: &str = "p.slug, p.name, p.name_ru, p.role, \
     (SELECT count(*) FROM statement_speakers ss WHERE ss.speaker = p.slug) AS statements, \
     (SELECT count(*) FROM segments g WHERE g.speaker = p.slug AND g.kind = 'answer') AS answers";
 
-/// Every speaker with at least one statement, most statements first. Two grouped scans,
-/// not one count per speaker: the server computes this once per archive generation.
+/// Every speaker with at least one statement, most statements first. Answers are not
+/// counted here: that needs a scan of every turn, so only a speaker's own page does it.
 pub async fn speakers(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<SpeakerRow>> {
     sqlx::query_as(
-        "SELECT p.slug, p.name, p.name_ru, p.role, st.n AS statements, \
-         coalesce(an.n, 0) AS answers \
+        "SELECT p.slug, p.name, p.name_ru, p.role, st.n AS statements, 0 AS answers \
          FROM speakers p \
          JOIN (SELECT speaker, count(*) AS n FROM statement_speakers GROUP BY speaker) st \
            ON st.speaker = p.slug \
-         LEFT JOIN (SELECT speaker, count(*) AS n FROM segments \
-                    WHERE kind = 'answer' AND speaker IS NOT NULL GROUP BY speaker) an \
-           ON an.speaker = p.slug \
          ORDER BY statements DESC, p.name",
     )
     .fetch_all(db)
@@ -328,112 +309,4 @@ pub async fn languages(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<Count>> 
     )
     .fetch_all(db)
     .await
-}
-
-#[derive(FromRow)]
-struct StatementRecord {
-    pk: i64,
-    id: String,
-    title: Option<String>,
-    date: Option<String>,
-    time: Option<String>,
-    place: Option<String>,
-    kind: String,
-    language: String,
-    languages: String,
-    source_number: Option<String>,
-    source_url: Option<String>,
-}
-
-#[derive(FromRow)]
-struct SegmentRecord {
-    n: i64,
-    kind: String,
-    speaker: Option<String>,
-    label: Option<String>,
-    note: Option<String>,
-    exchange: Option<i64>,
-    anchor: String,
-    title: Option<String>,
-    paragraphs: String,
-}
-
-/// The whole statement with this id, as Contract 1 describes it.
-pub async fn statement(db: &SqlitePool, id: &str) -> sqlx::Result<Option<Statement>> {
-    let Some(r): Option<StatementRecord> = sqlx::query_as(
-        "SELECT pk, id, title, date, time, place, kind, language, languages, source_number, \
-         source_url FROM statements WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(db)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let forums: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT f.slug, f.acronym, f.name FROM statement_forums sf JOIN forums f \
-         ON f.slug = sf.forum WHERE sf.statement_pk = ? ORDER BY sf.position",
-    )
-    .bind(r.pk)
-    .fetch_all(db)
-    .await?;
-    let speakers: Vec<(String, String)> = sqlx::query_as(
-        "SELECT p.slug, p.name FROM statement_speakers ss JOIN speakers p \
-         ON p.slug = ss.speaker WHERE ss.statement_pk = ? ORDER BY ss.position",
-    )
-    .bind(r.pk)
-    .fetch_all(db)
-    .await?;
-    let tags: Vec<String> = sqlx::query_scalar(
-        "SELECT tag FROM statement_tags WHERE statement_pk = ? ORDER BY position",
-    )
-    .bind(r.pk)
-    .fetch_all(db)
-    .await?;
-    let segments: Vec<SegmentRecord> = sqlx::query_as(
-        "SELECT n, kind, speaker, label, note, exchange, anchor, title, paragraphs \
-         FROM segments WHERE statement_pk = ? ORDER BY n",
-    )
-    .bind(r.pk)
-    .fetch_all(db)
-    .await?;
-    Ok(Some(Statement {
-        id: r.id,
-        title: r.title,
-        date: r.date.and_then(|d| d.parse().ok()),
-        time: r.time,
-        place: r.place,
-        kind: Kind::from_name(&r.kind).unwrap_or(Kind::Other),
-        language: r.language,
-        languages: serde_json::from_str(&r.languages).unwrap_or_default(),
-        source_number: r.source_number,
-        source_url: r.source_url,
-        forums: forums
-            .into_iter()
-            .map(|(slug, acronym, name)| ForumRef {
-                slug,
-                acronym,
-                name,
-            })
-            .collect(),
-        speakers: speakers
-            .into_iter()
-            .map(|(slug, name)| SpeakerRef { slug, name })
-            .collect(),
-        tags,
-        segments: segments
-            .into_iter()
-            .map(|g| Segment {
-                n: g.n as u32,
-                kind: SegmentKind::from_name(&g.kind).unwrap_or(SegmentKind::Remarks),
-                speaker: g.speaker,
-                label: g.label,
-                note: g.note,
-                exchange: g.exchange.map(|e| e as u32),
-                anchor: g.anchor,
-                title: g.title,
-                paragraphs: serde_json::from_str(&g.paragraphs).unwrap_or_default(),
-            })
-            .collect(),
-    }))
 }

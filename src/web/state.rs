@@ -80,7 +80,7 @@ impl AppState {
 
     /// The archive-wide counts of the current generation.
     pub async fn overview(&self) -> sqlx::Result<Arc<Overview>> {
-        let generation = browse::generation(&self.db).await?;
+        let generation = crate::db::store::generation(&self.db).await?;
         // Held across the queries so concurrent first requests compute it once.
         let mut slot = self.overview.lock().await;
         if let Some((g, overview)) = slot.as_ref() {

@@ -9,6 +9,7 @@ use axum::Json;
 use chrono::NaiveDate;
 
 use crate::db::browse::{self, Count, ListQuery, StatementRow};
+use crate::db::store;
 use crate::model::{ForumRef, Kind, Segment, SegmentKind, SpeakerRef, Statement};
 use crate::web::params::{prev_next, Filters, RawParams, Sort};
 use crate::web::{html, moved, path_param, AppState, Error, Layout, Result};
@@ -432,10 +433,10 @@ async fn find(state: &AppState, id: &str) -> Result<Found> {
     if id.len() > 300 {
         return Err(missing());
     }
-    if let Some(s) = browse::statement(&state.db, id).await? {
+    if let Some(s) = store::load_statement(&state.db, id).await? {
         return Ok(Found::Statement(Box::new(s)));
     }
-    match browse::alias_target(&state.db, id).await? {
+    match store::resolve_alias(&state.db, id).await? {
         Some(target) if target != id => Ok(Found::Moved(target)),
         _ => Err(missing()),
     }
@@ -554,10 +555,13 @@ pub async fn show_exchange(
     let mut layout = Layout::new(format!("{} — answer {e}", header.title)).section("statements");
     layout.canonical = Some(permalink.clone());
     layout.lang = s.language.clone();
+    let mut turns = turn_views(&s.id, segments.into_iter(), &s.speakers);
+    // This page is the exchange's own page.
+    turns.iter_mut().for_each(|t| t.exchange_href = None);
     html(&ExchangePage {
         layout,
         e,
-        turns: turn_views(&s.id, segments.into_iter(), &s.speakers),
+        turns,
         prev: at.checked_sub(1).map(|i| link(numbers[i])),
         next: numbers.get(at + 1).map(|&n| link(n)),
         permalink,
