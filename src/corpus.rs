@@ -38,7 +38,7 @@
 //!
 //! Words are drawn from a Zipf distribution (exponent 1) over 30,000 ranks per language:
 //! real words at the top ranks, made-up words below. Marker words sit at fixed ranks so
-//! search benchmarks know how often they occur (figures measured on 2,000 documents are
+//! search benchmarks know how often they occur (figures measured on 3,000 documents are
 //! in BENCHMARKS.md):
 //!
 //! - very common, in more than half of all documents: [`COMMON_WORDS`]
@@ -63,22 +63,22 @@ pub const COMMON_WORDS: &[(&str, usize)] = &[
 
 /// Words in 1–5% of turns, with their Zipf rank.
 pub const MEDIUM_WORDS: &[(&str, usize)] = &[
-    ("pipeline", 150),
-    ("sanctions", 200),
-    ("referendum", 300),
-    ("fisheries", 400),
-    ("трубопровод", 150),
-    ("санкции", 250),
+    ("pipeline", 250),
+    ("sanctions", 300),
+    ("referendum", 450),
+    ("fisheries", 700),
+    ("трубопровод", 250),
+    ("санкции", 400),
 ];
 
 /// Words in fewer than 0.1% of turns, with their Zipf rank.
 pub const RARE_WORDS: &[(&str, usize)] = &[
-    ("zeolite", 16000),
-    ("tamarisk", 20000),
-    ("obsidian", 24000),
-    ("quasar", 28000),
-    ("цеолит", 16000),
-    ("тамариск", 20000),
+    ("zeolite", 24000),
+    ("tamarisk", 26000),
+    ("obsidian", 28000),
+    ("quasar", 30000),
+    ("цеолит", 24000),
+    ("тамариск", 28000),
 ];
 
 /// Ranks of each language's Zipf vocabulary.
