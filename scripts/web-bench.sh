@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Web benchmark: statement pages requested uniformly at random across every id, and list
 # pages, with wrk against a release build. 8 connections, gzip accepted.
-#   scripts/web-bench.sh DB [DURATION]
+#   scripts/web-bench.sh DB [DURATION]      (default 20s per run)
+# e.g. after `cargo bench --bench import -- 100000 --no-floor`:
+#   scripts/web-bench.sh target/bench/import-100000.db
 # DB is an archive already imported (e.g. from the synthetic corpus). Prints wrk's
 # reports and the server's resident memory before and after.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 db="${1:?usage: web-bench.sh DB [DURATION]}"
-duration="${2:-30s}"
+duration="${2:-20s}"
 addr="127.0.0.1:${PORT:-18080}"
 out="$root/bench-data/web"
 mkdir -p "$out"
 cd "$root"
 
-cargo build --release --bin communique
+# SKIP_BUILD=1 uses the release binary as it is.
+[[ -n "${SKIP_BUILD:-}" ]] || cargo build --release --bin communique
 python3 - "$db" "$out" <<'PY'
 import sqlite3, sys
 db, out = sys.argv[1], sys.argv[2]

@@ -63,12 +63,12 @@ pub const COMMON_WORDS: &[(&str, usize)] = &[
 
 /// Words in 1–5% of turns, with their Zipf rank.
 pub const MEDIUM_WORDS: &[(&str, usize)] = &[
-    ("pipeline", 400),
-    ("sanctions", 600),
-    ("referendum", 800),
-    ("fisheries", 1000),
-    ("трубопровод", 400),
-    ("санкции", 600),
+    ("pipeline", 150),
+    ("sanctions", 200),
+    ("referendum", 300),
+    ("fisheries", 400),
+    ("трубопровод", 150),
+    ("санкции", 250),
 ];
 
 /// Words in fewer than 0.1% of turns, with their Zipf rank.

@@ -524,6 +524,7 @@ fn hints_fill_only_what_the_text_leaves_empty() {
         source_url: Some("https://mid.ru/ru/1867466/".into()),
         source_number: Some("999-01-01-2000".into()),
         language: Some("ru".into()),
+        languages: vec!["ru-RU".into(), "en".into(), "ru".into()],
         ..Hints::default()
     };
     let st = parse_with_hints(text, &hints, &Registry::builtin()).unwrap();
@@ -541,6 +542,8 @@ fn hints_fill_only_what_the_text_leaves_empty() {
     );
     assert_eq!(st.source_url.as_deref(), Some("https://mid.ru/ru/1867466/"));
     assert_eq!(st.kind, Kind::Answers);
+    assert_eq!(st.languages, ["en", "ru"]);
+    assert_eq!(st.language, "ru");
     assert_eq!(
         turns(&st)[0],
         ("remarks", "r1", Some("sergey-lavrov"), None, None)
@@ -753,4 +756,19 @@ fn a_title_that_reads_like_a_label_after_the_date_line() {
     .unwrap();
     assert_eq!(st.title, None);
     assert_eq!(st.segments[0].label.as_deref(), Some("Sergey Lavrov"));
+}
+
+#[test]
+fn russian_breadcrumbs_above_the_date_line() {
+    let text = "Официальный сайт\n\nГлавная \\ Брифинги \\\n\nНовости\n\n3 марта 202211:00\n\nБрифинг официального представителя МИД России М.В.Захаровой, Москва, 3 марта 2022 года\n\nДобрый день!\n";
+    let st = parse_text(text, &Registry::builtin()).unwrap();
+    assert!(st
+        .title
+        .as_deref()
+        .unwrap()
+        .starts_with("Брифинг официального"));
+    assert_eq!(st.time.as_deref(), Some("11:00"));
+    assert_eq!(st.segments.len(), 1);
+    assert_eq!(st.segments[0].paragraphs, ["Добрый день!"]);
+    assert_eq!(st.segments[0].speaker.as_deref(), Some("maria-zakharova"));
 }

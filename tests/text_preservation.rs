@@ -70,6 +70,7 @@ const FOOTER_STARTS: &[&str] = &[
 /// Whole lines that are navigation, never statement text.
 const RESIDUE_LINES: &[&str] = &[
     "official site",
+    "Официальный сайт",
     "Statements and speeches",
     "Table of contents",
     "Содержание",
@@ -114,6 +115,7 @@ fn is_header_line(line: &str, statement: &Statement) -> bool {
         || locales.is_match(line)
         || RESIDUE_LINES.contains(&line)
         || line.starts_with("Home \\")
+        || line.starts_with("Главная \\")
         || (!title.is_empty()
             && title.contains(
                 line.trim_end_matches(" - Министерство иностранных дел Российской Федерации"),

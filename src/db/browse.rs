@@ -75,7 +75,7 @@ pub struct SpeakerRow {
     pub role: Option<String>,
     /// Statements they speak in.
     pub statements: i64,
-    /// Answer turns they gave.
+    /// Answer turns they gave (counted on the speaker's own page only; 0 in lists).
     pub answers: i64,
 }
 
@@ -183,11 +183,13 @@ pub async fn list_statements(
 
     let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {ROW_COLUMNS} FROM statements s"));
     push_filters(&mut qb, q);
-    // Undated statements go last either way; the pk breaks ties in import order.
+    // Both orders follow the `statements_date (date DESC, pk)` index, forwards or
+    // backwards, so a page is an index walk rather than a sort of every match. Undated
+    // statements sort below every date: last when newest first, first when oldest first.
     qb.push(if q.oldest_first {
-        " ORDER BY s.date IS NULL, s.date ASC, s.pk ASC"
+        " ORDER BY s.date ASC, s.pk DESC"
     } else {
-        " ORDER BY s.date DESC, s.pk DESC"
+        " ORDER BY s.date DESC, s.pk ASC"
     });
     qb.push(" LIMIT ")
         .push_bind(q.limit)
@@ -224,18 +226,14 @@ const SPEAKER_COLUMNS: &str = "p.slug, p.name, p.name_ru, p.role, \
     (SELECT count(*) FROM statement_speakers ss WHERE ss.speaker = p.slug) AS statements, \
     (SELECT count(*) FROM segments g WHERE g.speaker = p.slug AND g.kind = 'answer') AS answers";
 
-/// Every speaker with at least one statement, most statements first. Two grouped scans,
-/// not one count per speaker: the server computes this once per archive generation.
+/// Every speaker with at least one statement, most statements first. Answers are not
+/// counted here: that needs a scan of every turn, so only a speaker's own page does it.
 pub async fn speakers(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<SpeakerRow>> {
     sqlx::query_as(
-        "SELECT p.slug, p.name, p.name_ru, p.role, st.n AS statements, \
-         coalesce(an.n, 0) AS answers \
+        "SELECT p.slug, p.name, p.name_ru, p.role, st.n AS statements, 0 AS answers \
          FROM speakers p \
          JOIN (SELECT speaker, count(*) AS n FROM statement_speakers GROUP BY speaker) st \
            ON st.speaker = p.slug \
-         LEFT JOIN (SELECT speaker, count(*) AS n FROM segments \
-                    WHERE kind = 'answer' AND speaker IS NOT NULL GROUP BY speaker) an \
-           ON an.speaker = p.slug \
          ORDER BY statements DESC, p.name",
     )
     .fetch_all(db)

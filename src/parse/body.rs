@@ -31,6 +31,9 @@ pub struct Body {
 
 /// `Table of contents`, `Содержание`.
 pub fn is_toc_marker(par: &str) -> bool {
+    if par.len() > 40 {
+        return false;
+    }
     let k = par.trim_end_matches([':', ' ']).to_lowercase();
     matches!(
         k.as_str(),
@@ -40,7 +43,10 @@ pub fn is_toc_marker(par: &str) -> bool {
 
 /// `Answers to media questions:`, `Из ответов на вопросы:` and their kin.
 fn is_qa_heading(par: &str) -> bool {
-    if par.chars().count() > 90 || labels::split(par).is_some_and(|l| !l.rest.is_empty()) {
+    if par.len() > 360
+        || par.chars().count() > 90
+        || labels::split(par).is_some_and(|l| !l.rest.is_empty())
+    {
         return false;
     }
     let k = par.trim_end_matches([':', ' ', '.']).to_lowercase();
@@ -74,16 +80,18 @@ fn take_toc(pars: &mut Vec<String>) -> HashSet<String> {
         return HashSet::new();
     };
     let mut cands: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let mut j = m + 1;
     while let Some(p) = pars.get(j) {
         let k = heading_key(p);
         if k.is_empty()
-            || cands.contains(&k)
+            || seen.contains(&k)
             || p.chars().count() > 300
             || labels::split(p).is_some_and(|l| l.role != Role::Name)
         {
             break;
         }
+        seen.insert(k.clone());
         cands.push(k);
         j += 1;
     }
@@ -699,11 +707,12 @@ fn number(items: Vec<Item>, ctx: &Ctx<'_>, generic_names: &HashMap<String, Strin
     let (mut e, mut answers, mut r, mut h) = (0u32, 0u32, 0u32, 0u32);
     let mut in_exchange = false;
     let mut seen_label = false;
-    let push = |body: &mut Body, mut seg: Segment, who: Option<SpeakerRef>| {
+    let mut speaking: HashSet<String> = HashSet::new();
+    let mut push = |body: &mut Body, mut seg: Segment, who: Option<SpeakerRef>| {
         seg.n = body.segments.len() as u32 + 1;
         if let Some(s) = who {
             seg.speaker = Some(s.slug.clone());
-            if !body.speakers.iter().any(|x| x.slug == s.slug) {
+            if speaking.insert(s.slug.clone()) {
                 body.speakers.push(s);
             }
         }
@@ -831,35 +840,43 @@ fn press_side(
     ctx: &Ctx<'_>,
     generic_names: &HashMap<String, String>,
 ) -> HashSet<String> {
+    /// How a name's turns stand to their neighbours.
+    #[derive(Default)]
+    struct Flags {
+        answers_q: bool,
+        answered: bool,
+        before_q: bool,
+        follows_known: bool,
+    }
     let has_q = whos.iter().any(|w| matches!(w, Some(Who::Question)));
+    let mut flags: HashMap<&str, Flags> = HashMap::new();
+    for (i, w) in whos.iter().enumerate() {
+        let Some(Who::Generic(key)) = w else { continue };
+        let prev = if i > 0 { whos[i - 1] } else { None };
+        let next = whos.get(i + 1).copied().flatten();
+        let f = flags.entry(key.as_str()).or_default();
+        f.answers_q |= matches!(prev, Some(Who::Question));
+        f.follows_known |= match prev {
+            Some(Who::Answer | Who::Known(_)) => true,
+            Some(Who::Generic(other)) => other != key,
+            _ => false,
+        };
+        f.answered |= matches!(next, Some(Who::Answer | Who::Known(_)));
+        f.before_q |= matches!(next, Some(Who::Question));
+    }
     let mut out = HashSet::new();
     for key in generic_names.keys() {
-        let mut answers_q = false;
-        let mut answered = false;
-        let mut before_q = false;
-        let mut follows_known = false;
-        for (i, w) in whos.iter().enumerate() {
-            if !matches!(w, Some(Who::Generic(k)) if k == key) {
-                continue;
-            }
-            let prev = if i > 0 { whos[i - 1] } else { None };
-            let next = whos.get(i + 1).copied().flatten();
-            answers_q |= matches!(prev, Some(Who::Question));
-            follows_known |= match prev {
-                Some(Who::Answer | Who::Known(_)) => true,
-                Some(Who::Generic(other)) => other != key,
-                _ => false,
-            };
-            answered |= matches!(next, Some(Who::Answer | Who::Known(_)));
-            before_q |= matches!(next, Some(Who::Question));
-        }
-        let in_title = named_in_title(ctx, key);
+        let Some(f) = flags.get(key.as_str()) else {
+            continue;
+        };
         let is_press = if has_q {
             // A second answerer speaks after a known speaker; a host or outlet
             // introducing the questions does not.
-            !answers_q && !follows_known && (answered || before_q)
+            !f.answers_q && !f.follows_known && (f.answered || f.before_q)
         } else {
-            answered && (!in_title || matches!(ctx.kind, Kind::Interview | Kind::Answers))
+            f.answered
+                && (!named_in_title(ctx, key)
+                    || matches!(ctx.kind, Kind::Interview | Kind::Answers))
         };
         if is_press {
             out.insert(key.clone());

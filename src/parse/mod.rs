@@ -60,9 +60,9 @@ pub fn parse_with_hints(
     {
         return Err(ParseError::Empty);
     }
-    let all = lines::split(text);
+    let mut all = lines::split(text);
     let head = header::read(&all, labels::looks_like_label, hints.title.is_none());
-    let (body_lines, tags) = footer::split(&all[head.body_start..]);
+    let (body_lines, tags) = footer::split(all.split_off(head.body_start.min(all.len())));
     let paragraphs = lines::paragraphs(&body_lines, labels::looks_like_label);
     if paragraphs.is_empty() {
         return Err(ParseError::NoText);
@@ -115,8 +115,10 @@ pub fn parse_with_hints(
     }
 
     let mut speakers = title_speakers.clone();
+    let mut listed: std::collections::HashSet<String> =
+        speakers.iter().map(|s| s.slug.clone()).collect();
     for s in body.speakers {
-        if !speakers.iter().any(|x| x.slug == s.slug) {
+        if listed.insert(s.slug.clone()) {
             speakers.push(s);
         }
     }
@@ -145,7 +147,14 @@ pub fn parse_with_hints(
         .clone()
         .unwrap_or_else(|| detect_language(&body.segments));
     let mut languages = if head.languages.is_empty() {
-        hints.languages.clone()
+        // A row may give locales (`ru-RU`); the statement lists ISO 639-1 codes.
+        hints
+            .languages
+            .iter()
+            .filter_map(|l| l.split(['-', '_']).next())
+            .map(|l| l.trim().to_lowercase())
+            .filter(|l| !l.is_empty())
+            .collect()
     } else {
         head.languages
     };

@@ -242,6 +242,16 @@ pub fn check(got: &Statement, exp: &Expected) {
     // order is compared once, as the sequence of anchors.
     let want_order: Vec<&str> = exp.turns.iter().map(|t| t.1).collect();
     let got_order: Vec<&str> = got.segments.iter().map(|s| s.anchor.as_str()).collect();
+    for (i, seg) in got.segments.iter().enumerate() {
+        if seg.n as usize != i + 1 {
+            bad.push(format!(
+                "turn {}: n = {}, expected {}",
+                seg.anchor,
+                seg.n,
+                i + 1
+            ));
+        }
+    }
     if want_order != got_order {
         bad.push(format!(
             "anchors: expected {want_order:?}, got {got_order:?}"
