@@ -6,7 +6,8 @@
 #
 # BENCH_DIR (default target/bench) holds the generated files and the archives;
 # LIMIT (seconds, default none) stops an import early: peak memory and rows/s are then
-# those of the rows imported so far (counted from the per-row lines).
+# those of the rows imported so far (counted from the per-row lines); FORMATS (default
+# "csv csv.gz") picks the files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-target/bench}
@@ -18,7 +19,8 @@ sizes=("$@")
 for rows in "${sizes[@]}"; do
   csv="$dir/ds-$rows.csv"
   [ -f "$csv.gz" ] || { python3 scripts/gen-dataset.py "$rows" "$csv"; gzip -1 -k "$csv"; }
-  for file in "$csv" "$csv.gz"; do
+  for format in ${FORMATS:-csv csv.gz}; do
+    file="$dir/ds-$rows.$format"
     [ -f "$file" ] || continue
     db="$dir/ds-$rows-$(basename "$file" | tr . -).db"
     rm -f "$db" "$db-wal" "$db-shm"
