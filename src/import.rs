@@ -20,6 +20,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 use tokio::sync::mpsc;
 
+use crate::dataset::{self, ColumnMap};
 use crate::db::store::{Candidate, Keys, Source, SourceFormat, StoredSource};
 use crate::db::{self, store};
 use crate::model::Statement;
@@ -52,6 +53,8 @@ pub enum Progress {
 pub struct ImportOptions {
     /// How progress is shown.
     pub progress: Progress,
+    /// Which columns of dataset files hold which fields.
+    pub columns: ColumnMap,
 }
 
 impl ImportOptions {
@@ -59,6 +62,7 @@ impl ImportOptions {
     pub fn quiet() -> ImportOptions {
         ImportOptions {
             progress: Progress::Quiet,
+            ..ImportOptions::default()
         }
     }
 }
@@ -359,8 +363,10 @@ struct Writer {
 impl Writer {
     async fn new(pool: &SqlitePool, reporter: Reporter) -> anyhow::Result<Writer> {
         let mut conn = pool.acquire().await?;
-        // A larger page cache for the bulk writes (FTS5 segments in particular).
-        sqlx::raw_sql("PRAGMA cache_size = -65536")
+        // A larger page cache for the bulk writes (FTS5 segments in particular), and
+        // fewer checkpoints: index pages rewritten by many batches reach the database
+        // file once per checkpoint rather than once per megabytes of log.
+        sqlx::raw_sql("PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192")
             .execute(&mut *conn)
             .await?;
         Ok(Writer {
@@ -516,14 +522,14 @@ impl Writer {
             // Fresh statistics for the query planner after a large change.
             sqlx::raw_sql("PRAGMA optimize").execute(&mut *conn).await?;
         }
-        sqlx::raw_sql("PRAGMA cache_size = -2000")
+        sqlx::raw_sql("PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000")
             .execute(&mut *conn)
             .await?;
         Ok(tally)
     }
 }
 
-/// Walks `paths` in order: a folder's `.txt` files, recursively, in name order
+/// Walks `paths` in order: a folder's `.txt` and dataset files, recursively, in name order
 /// (hidden entries and other files skipped); a file named directly is always taken.
 /// Calls `emit` with each file, or with the reason a path cannot be walked, until it
 /// returns `false`.
@@ -551,6 +557,7 @@ fn walk(paths: &[PathBuf], mut emit: impl FnMut(PathBuf, Option<String>) -> bool
                         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
                         !name.starts_with('.')
                             && (is_text_file(p)
+                                || dataset::is_dataset_file(p)
                                 || std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()))
                     });
                     entries.sort();
@@ -562,7 +569,9 @@ fn walk(paths: &[PathBuf], mut emit: impl FnMut(PathBuf, Option<String>) -> bool
                     }
                 }
             }
-        } else if (given || is_text_file(&path)) && !emit(path, None) {
+        } else if (given || is_text_file(&path) || dataset::is_dataset_file(&path))
+            && !emit(path, None)
+        {
             return;
         }
     }
@@ -602,9 +611,7 @@ fn parse_file(path: &Path, registry: &Registry) -> Job {
     }
 }
 
-fn catch_parse(
-    parse: impl FnOnce() -> Result<Statement, parse::ParseError>,
-) -> Result<Statement, String> {
+fn catch_parse<T, E: fmt::Display>(parse: impl FnOnce() -> Result<T, E>) -> Result<T, String> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)) {
         Ok(result) => result.map_err(|e| e.to_string()),
         Err(panic) => {
@@ -618,6 +625,90 @@ fn catch_parse(
     }
 }
 
+/// Streams the rows of the dataset file `path` to `send` in chunks parsed on all cores,
+/// each row named `FILE:ROW`; a file that cannot be read (further) is one failure.
+/// Returns `false` once `send` does (the writer is gone).
+///
+/// A file met in a folder that holds no rows of statements (another program's JSON,
+/// statement exports) is passed over with a message; named on the command line, it fails.
+fn read_rows(
+    path: &Path,
+    given: bool,
+    columns: &ColumnMap,
+    registry: &Registry,
+    progress: Progress,
+    send: &dyn Fn(Vec<Job>) -> bool,
+) -> bool {
+    let name = path.display().to_string();
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let parse_chunk = |items: Vec<dataset::Item>| -> Vec<Job> {
+        items
+            .into_par_iter()
+            .map(|item| parse_row(&name, file_name.as_deref(), item, registry))
+            .collect()
+    };
+    let mut pending = Vec::with_capacity(CHUNK);
+    let mut open = true;
+    let read = dataset::read_file(path, columns, &mut |item| {
+        pending.push(item);
+        if pending.len() == CHUNK {
+            open = send(parse_chunk(std::mem::replace(
+                &mut pending,
+                Vec::with_capacity(CHUNK),
+            )));
+        }
+        open
+    });
+    if open && !pending.is_empty() {
+        open = send(parse_chunk(pending));
+    }
+    if let (true, Err(error)) = (open, read) {
+        if error.not_rows && !given {
+            match progress {
+                Progress::Quiet => tracing::info!("{name}: skipped: {}", error.reason),
+                _ => eprintln!("{name}: skipped: {}", error.reason),
+            }
+            return true;
+        }
+        let name = match error.row {
+            Some(n) => format!("{name}:{n}"),
+            None => name.clone(),
+        };
+        open = send(vec![Job::Failed {
+            name,
+            reason: error.reason,
+        }]);
+    }
+    open
+}
+
+/// Parses one dataset row; its source is the row's fields as a JSON object.
+fn parse_row(file: &str, file_name: Option<&str>, item: dataset::Item, registry: &Registry) -> Job {
+    let (n, row) = match item {
+        dataset::Item::Row { n, row } => (n, row),
+        dataset::Item::Bad { n, reason } => {
+            return Job::Failed {
+                name: format!("{file}:{n}"),
+                reason,
+            }
+        }
+    };
+    let name = format!("{file}:{n}");
+    match catch_parse(|| row.parse(registry)) {
+        Ok((statement, hints)) => Job::Import {
+            name,
+            statement: Box::new(statement),
+            source: Source {
+                file_name: file_name.map(str::to_string),
+                format: SourceFormat::Row,
+                content: row.to_json(),
+                hints: Some(hints),
+            },
+        },
+        Err(reason) => Job::Failed { name, reason },
+    }
+}
+
 /// Parses a stored source again with the current parser, for the statement `stored.id`.
 fn reparse_source(stored: StoredSource, registry: &Registry) -> Job {
     let StoredSource { pk, id, source } = stored;
@@ -626,7 +717,11 @@ fn reparse_source(stored: StoredSource, registry: &Registry) -> Job {
             Some(hints) => parse::parse_with_hints(&source.content, hints, registry),
             None => parse::parse_text(&source.content, registry),
         }),
-        SourceFormat::Row => Err("dataset rows cannot be parsed by this version".to_string()),
+        SourceFormat::Row => catch_parse(|| {
+            dataset::Row::from_json(&source.content)?
+                .parse(registry)
+                .map(|(statement, _)| statement)
+        }),
     };
     match parsed {
         Ok(mut statement) => {
@@ -653,8 +748,11 @@ pub async fn import_paths(
     let registry = Arc::new(registry.clone());
     let paths = paths.to_vec();
     let parse_registry = Arc::clone(&registry);
+    let columns = options.columns.clone();
+    let progress = options.progress;
     let producer = tokio::task::spawn_blocking(move || {
         let mut chunk = Vec::with_capacity(CHUNK);
+        let send_jobs = |jobs: Vec<Job>| tx.blocking_send(jobs).is_ok();
         let send = |chunk: Vec<(PathBuf, Option<String>)>| {
             let jobs: Vec<Job> = chunk
                 .into_par_iter()
@@ -666,10 +764,28 @@ pub async fn import_paths(
                     None => parse_file(&path, &parse_registry),
                 })
                 .collect();
-            tx.blocking_send(jobs).is_ok()
+            send_jobs(jobs)
         };
         let mut open = true;
         walk(&paths, |path, error| {
+            if error.is_none() && dataset::is_dataset_file(&path) {
+                // A dataset file is many statements: its rows go in their own chunks,
+                // after the files before it.
+                if !chunk.is_empty() {
+                    open = send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+                }
+                let given = paths.contains(&path);
+                open = open
+                    && read_rows(
+                        &path,
+                        given,
+                        &columns,
+                        &parse_registry,
+                        progress,
+                        &send_jobs,
+                    );
+                return open;
+            }
             chunk.push((path, error));
             if chunk.len() == CHUNK {
                 open = send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
@@ -763,9 +879,15 @@ pub async fn remove(pool: &SqlitePool, ids: &[String]) -> anyhow::Result<Vec<Str
 /// Options of `communique import` (the database and registry are global options).
 #[derive(Debug, Clone, clap::Args)]
 pub struct ImportArgs {
-    /// Files and folders to import (folders: their `.txt` files, recursively).
+    /// Files and folders to import (folders: their `.txt` files and dataset files —
+    /// `.csv`, `.jsonl`, `.json`, optionally `.gz` — recursively).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Which columns of dataset files hold which fields, for files of another shape:
+    /// `title=headline,text=body,date=published,url=link,number=doc_no,...` (fields:
+    /// title, text, date, url, number, translations, language, speaker).
+    #[arg(long, value_name = "FIELD=COLUMN", value_delimiter = ',')]
+    pub map: Vec<dataset::Mapping>,
 }
 
 /// Options of `communique remove`.
@@ -792,7 +914,11 @@ pub fn run_import(
     let registry = Registry::load(registry)?;
     let summary = block_on(async {
         let pool = db::connect(db).await?;
-        let summary = import_paths(&pool, &args.paths, &registry, &ImportOptions::default()).await;
+        let options = ImportOptions {
+            columns: ColumnMap::with_mappings(&args.map),
+            ..ImportOptions::default()
+        };
+        let summary = import_paths(&pool, &args.paths, &registry, &options).await;
         pool.close().await;
         summary
     })?;
@@ -819,12 +945,23 @@ pub fn run_reparse(db: &Path, registry: Option<&Path>) -> anyhow::Result<ExitCod
 pub fn run_remove(db: &Path, args: &RemoveArgs) -> anyhow::Result<ExitCode> {
     let unknown = block_on(async {
         let pool = db::connect(db).await?;
-        let unknown = remove(&pool, &args.ids).await;
+        let unknown = async {
+            let mut reasons = Vec::new();
+            for id in remove(&pool, &args.ids).await? {
+                let reason = match store::resolve_alias(&pool, &id).await? {
+                    Some(target) => format!("no such statement (an alias of {target})"),
+                    None => "no such statement".to_string(),
+                };
+                reasons.push((id, reason));
+            }
+            anyhow::Ok(reasons)
+        }
+        .await;
         pool.close().await;
         unknown
     })?;
-    for id in &unknown {
-        eprintln!("{id}: no such statement");
+    for (id, reason) in &unknown {
+        eprintln!("{id}: {reason}");
     }
     println!("removed {}", args.ids.len() - unknown.len());
     Ok(status(unknown.len() as u64))

@@ -5,6 +5,10 @@
 
 /// Command-line interface.
 pub mod cli;
+/// Synthetic page saves for benchmarks and tests: seeded, repeatable byte for byte.
+pub mod corpus;
+/// Research datasets: CSV and JSON rows of statements, read one row at a time.
+pub mod dataset;
 /// The SQLite archive: pool, migrations and query functions per resource.
 pub mod db;
 /// Files into the database: identity, one transaction per statement.

@@ -39,11 +39,12 @@ fn decode_windows_1251(bytes: &[u8]) -> Option<String> {
     let mut chars = 0usize;
     for c in text.chars() {
         chars += 1;
-        if c.is_alphabetic() {
+        // Cyrillic and ASCII first: `is_alphabetic` is a table search for the rest.
+        if is_cyrillic(c) {
             letters += 1;
-            if is_cyrillic(c) {
-                cyrillic += 1;
-            }
+            cyrillic += 1;
+        } else if c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphabetic()) {
+            letters += 1;
         } else if is_odd(c) {
             odd += 1;
         }
@@ -225,29 +226,55 @@ fn latin_special(c: char) -> Option<&'static str> {
 /// words joined by hyphens. Apostrophes vanish inside words (`Lavrov’s` -> `lavrovs`).
 /// Text without Latin or Cyrillic letters or digits gives an empty slug.
 pub fn slugify(text: &str) -> String {
-    let latin = transliterate(text);
-    let mut out = String::with_capacity(latin.len());
+    // One pass, char by char, with no intermediate strings: the parser slugs names
+    // and titles of every statement.
+    let mut out = String::with_capacity(text.len());
     let mut pending_hyphen = false;
-    let push = |out: &mut String, c: char, pending: &mut bool| {
+    let push = |out: &mut String, ascii: &str, pending: &mut bool| {
         if *pending && !out.is_empty() {
             out.push('-');
         }
         *pending = false;
-        out.push(c.to_ascii_lowercase());
+        out.push_str(ascii);
     };
-    for c in latin.nfkd() {
+    for c in text.chars() {
         if c.is_ascii_alphanumeric() {
-            push(&mut out, c, &mut pending_hyphen);
-        } else if let Some(ascii) = latin_special(c) {
-            for a in ascii.chars() {
-                push(&mut out, a, &mut pending_hyphen);
+            let lower = c.to_ascii_lowercase();
+            push(
+                &mut out,
+                lower.encode_utf8(&mut [0; 4]),
+                &mut pending_hyphen,
+            );
+        } else if c.is_ascii() {
+            if !matches!(c, '\'' | '`') {
+                pending_hyphen = true;
             }
-        } else if matches!(c, '\'' | '’' | 'ʼ' | '`')
-            || unicode_normalization::char::is_combining_mark(c)
-        {
-            // Apostrophes and accents belong to the word.
+        } else if let Some(latin) = cyrillic_to_latin(c.to_lowercase().next().unwrap_or(c)) {
+            if !latin.is_empty() {
+                push(&mut out, latin, &mut pending_hyphen);
+            }
+        } else if let Some(ascii) = latin_special(c) {
+            push(&mut out, ascii, &mut pending_hyphen);
+        } else if matches!(c, '’' | 'ʼ') {
+            // Apostrophes belong to the word.
         } else {
-            pending_hyphen = true;
+            // Accented letters lose their accents (NFKD, marks dropped); other
+            // characters separate words.
+            let mut any = false;
+            for d in std::iter::once(c).nfkd() {
+                if d.is_ascii_alphanumeric() {
+                    let lower = d.to_ascii_lowercase();
+                    push(
+                        &mut out,
+                        lower.encode_utf8(&mut [0; 4]),
+                        &mut pending_hyphen,
+                    );
+                    any = true;
+                }
+            }
+            if !any && !unicode_normalization::char::is_combining_mark(c) {
+                pending_hyphen = true;
+            }
         }
     }
     out

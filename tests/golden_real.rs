@@ -10,6 +10,7 @@
 mod common;
 
 use common::*;
+use communique::parse::parse_bytes;
 
 #[test]
 #[rustfmt::skip]
@@ -527,6 +528,133 @@ fn bare_rows_with_hints_parse_like_pages() {
         same("date", format!("{:?}", got.date), format!("{want_date:?}"));
         if got.segments != page.segments {
             bad.push(format!("{name}: turns differ from the page form's"));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} problems:\n  {}",
+        bad.len(),
+        bad.join("\n  ")
+    );
+}
+
+/// `communique parse` prints one JSON object per document, in argument order, with every
+/// key of Contract 1 present (unknown values `null`, empty lists `[]`).
+#[test]
+fn cli_prints_every_contract_key_for_every_document() {
+    let mut files = fixture_files("seeds", ".txt");
+    files.extend(fixture_files("real", ".page.txt"));
+    assert_eq!(files.len(), 15);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_communique"))
+        .arg("parse")
+        .args(&files)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "stderr: {stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let objects: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(objects.len(), 15, "{stdout}");
+    const KEYS: [&str; 14] = [
+        "id",
+        "title",
+        "date",
+        "time",
+        "place",
+        "kind",
+        "language",
+        "languages",
+        "source_number",
+        "source_url",
+        "forums",
+        "speakers",
+        "tags",
+        "segments",
+    ];
+    const SEGMENT_KEYS: [&str; 9] = [
+        "n",
+        "kind",
+        "speaker",
+        "label",
+        "note",
+        "exchange",
+        "anchor",
+        "title",
+        "paragraphs",
+    ];
+    for (file, object) in files.iter().zip(&objects) {
+        let shown = file.display();
+        for key in KEYS {
+            assert!(object.get(key).is_some(), "{shown}: no {key:?}");
+        }
+        let parsed = parse_bytes(&std::fs::read(file).unwrap(), &registry()).unwrap();
+        assert_eq!(object["id"], parsed.id, "{shown}");
+        assert_eq!(object["source_url"], serde_json::Value::Null, "{shown}");
+        for forum in object["forums"].as_array().unwrap() {
+            for key in ["slug", "acronym", "name"] {
+                assert!(forum[key].is_string(), "{shown}: forum without {key:?}");
+            }
+        }
+        for speaker in object["speakers"].as_array().unwrap() {
+            for key in ["slug", "name"] {
+                assert!(speaker[key].is_string(), "{shown}: speaker without {key:?}");
+            }
+        }
+        for segment in object["segments"].as_array().unwrap() {
+            for key in SEGMENT_KEYS {
+                assert!(
+                    segment.get(key).is_some(),
+                    "{shown}: segment without {key:?}"
+                );
+            }
+        }
+    }
+}
+
+/// A dataset text without its title line has no title (its first line is statement text,
+/// not a title, however long), and the same turns as the page form: the title line only
+/// adds the title and the speakers it names.
+#[test]
+fn bare_texts_have_no_title_and_the_same_turns() {
+    use communique::parse::parse_text;
+
+    let mut bad = Vec::new();
+    for (name, _) in ROWS {
+        let body = String::from_utf8(fixture_bytes(&format!("real/{name}.txt"))).unwrap();
+        let page = parse_fixture(&format!("real/{name}.page.txt"));
+        let bare = match parse_text(&body, &registry()) {
+            Ok(s) => s,
+            Err(e) => {
+                bad.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        if bare.title.is_some() {
+            bad.push(format!("{name}: title {:?}", bare.title));
+        }
+        let shape = |s: &communique::model::Statement| {
+            s.segments
+                .iter()
+                .map(|g| {
+                    (
+                        g.anchor.clone(),
+                        g.kind,
+                        g.label.clone(),
+                        g.note.clone(),
+                        g.exchange,
+                        g.paragraphs.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        if shape(&bare) != shape(&page) {
+            bad.push(format!("{name}: turns differ from the page form's"));
+        }
+        if bare.source_number != page.source_number || bare.language != page.language {
+            bad.push(format!("{name}: document number or language differ"));
         }
     }
     assert!(

@@ -208,12 +208,13 @@ async fn identity_by_number_title_and_text() {
     assert_eq!(put(&pool, &russian, "d.txt").await.0, Outcome::Imported);
 
     // Same date and title up to punctuation and case, no numbers: the same statement.
-    let undated_number = sample(
+    let mut undated_number = sample(
         "2021-03-03-c",
         Some("Talks, Moscow, March 3, 2021"),
         Some("2021-03-03"),
         None,
     );
+    undated_number.segments[1].paragraphs = vec!["The talks were useful.".into()];
     let (_, c) = put(&pool, &undated_number, "e.txt").await;
     let mut retitled = sample(
         "2021-03-03-c",
@@ -221,9 +222,10 @@ async fn identity_by_number_title_and_text() {
         Some("2021-03-03"),
         None,
     );
-    retitled.segments[1]
-        .paragraphs
-        .push("One more paragraph.".into());
+    retitled.segments[1].paragraphs = vec![
+        "The talks were useful.".into(),
+        "One more paragraph.".into(),
+    ];
     assert_eq!(
         put(&pool, &retitled, "f.txt").await,
         (Outcome::Updated, c.clone())
@@ -763,13 +765,9 @@ async fn a_write_failing_midway_leaves_no_half_statement() {
             seed(MINSK).replace("Sergei Aleinik", "Sergei Zaleinikov"),
         )
         .unwrap();
-        // Another page (the Almaty one placed elsewhere): a new statement, imported.
-        let other = dir.path().join("other.txt");
-        std::fs::write(
-            &other,
-            seed("003_e563b7151c10cdad.txt").replace("Almaty", "Astana"),
-        )
-        .unwrap();
+        // Another page, not in the archive yet: imported.
+        let other = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/real/bikovoy_05_en_midru_1810023.page.txt");
         assert_eq!(
             import(&pool, &[&file, &other]).await,
             summary(1, 0, 0, 1),
@@ -828,4 +826,20 @@ fn remove_deletes_statements_with_their_index_rows() {
     });
     let output = communique(&["remove", &id], &db);
     assert_eq!(output.status.code(), Some(1));
+}
+
+#[tokio::test]
+async fn a_page_save_and_its_bare_text_are_one_statement() {
+    let (_dir, pool) = temp_db().await;
+    // Ten real transcripts, each as a dataset row (`.json`: title, date, text, URL), as
+    // the dataset stored its text (no title, often no date or number) and as a page
+    // save with its title line: one statement each.
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    assert_eq!(import(&pool, &[&real]).await, summary(10, 0, 20, 0));
+    // Each keeps the source it was first imported from: the row, met first in name order.
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM sources WHERE format = 'row'").await,
+        10
+    );
+    assert_fts_in_sync(&pool).await;
 }

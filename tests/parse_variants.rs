@@ -252,7 +252,7 @@ fn briefing_with_table_of_contents() {
             ("remarks", "r1", None),
             ("heading", "h2", Some("The situation in Ukraine")),
             ("remarks", "r2", None),
-            ("heading", "h3", Some("Answers to media questions")),
+            ("heading", "h3", Some("Answers to media questions:")),
             ("question", "q1", None),
             ("answer", "a1", None),
             ("question", "q2", None),
@@ -282,7 +282,7 @@ fn briefing_headings_without_table_of_contents() {
     );
     assert_eq!(
         st.segments[4].title.as_deref(),
-        Some("From answers to media questions")
+        Some("From answers to media questions:")
     );
     assert_eq!(st.segments[6].anchor, "a1");
 }
@@ -524,6 +524,7 @@ fn hints_fill_only_what_the_text_leaves_empty() {
         source_url: Some("https://mid.ru/ru/1867466/".into()),
         source_number: Some("999-01-01-2000".into()),
         language: Some("ru".into()),
+        languages: vec!["ru-RU".into(), "en".into(), "ru".into()],
         ..Hints::default()
     };
     let st = parse_with_hints(text, &hints, &Registry::builtin()).unwrap();
@@ -541,6 +542,8 @@ fn hints_fill_only_what_the_text_leaves_empty() {
     );
     assert_eq!(st.source_url.as_deref(), Some("https://mid.ru/ru/1867466/"));
     assert_eq!(st.kind, Kind::Answers);
+    assert_eq!(st.languages, ["en", "ru"]);
+    assert_eq!(st.language, "ru");
     assert_eq!(
         turns(&st)[0],
         ("remarks", "r1", Some("sergey-lavrov"), None, None)
@@ -557,12 +560,8 @@ fn errors() {
         parse_text("\u{feff}  \u{a0}\n", &reg),
         Err(ParseError::Empty)
     );
-    let residue = std::fs::read(format!(
-        "{}/tests/fixtures/variants/only_residue.txt",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    assert_eq!(parse_bytes(&residue, &reg), Err(ParseError::NoText));
+    let residue = "official site\n\nHome \\ Statements and speeches \\\n\nAdditional materials\n\nAdvanced settings\n";
+    assert_eq!(parse_text(residue, &reg), Err(ParseError::NoText));
     assert_eq!(ParseError::NoText.to_string(), "no statement text");
 }
 
@@ -633,4 +632,143 @@ proptest! {
             prop_assert_eq!(anchors.len(), n);
         }
     }
+}
+
+#[test]
+fn russian_briefing_with_contents_and_back_links() {
+    let st = parse("russian_briefing.txt");
+    assert_eq!(st.kind, Kind::Briefing);
+    assert_eq!(st.language, "ru");
+    assert_eq!(st.date, date("2022-03-03"));
+    assert_eq!(st.place.as_deref(), Some("Москва"));
+    assert_eq!(st.tags, ["Украина"]);
+    assert!(st.forums.is_empty());
+    assert_eq!(slugs(&st), ["maria-zakharova"]);
+    let got: Vec<(&str, &str, Option<&str>, Option<&str>)> = st
+        .segments
+        .iter()
+        .map(|s| {
+            (
+                s.kind.as_str(),
+                s.anchor.as_str(),
+                s.speaker.as_deref(),
+                s.title.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "heading",
+                "h1",
+                None,
+                Some("О графике Министра иностранных дел России С.В.Лаврова")
+            ),
+            ("remarks", "r1", Some("maria-zakharova"), None),
+            ("heading", "h2", None, Some("О ситуации на Украине")),
+            ("remarks", "r2", Some("maria-zakharova"), None),
+            ("heading", "h3", None, Some("Из ответов на вопросы:")),
+            ("question", "q1", None, None),
+            ("answer", "a1", Some("maria-zakharova"), None),
+            ("question", "q2", None, None),
+            ("answer", "a2", Some("maria-zakharova"), None),
+        ]
+    );
+    assert_eq!(
+        st.segments[7].note.as_deref(),
+        Some("перевод с английского языка")
+    );
+    assert_eq!(
+        st.segments[3].paragraphs,
+        ["Ситуация остаётся напряжённой."]
+    );
+}
+
+#[test]
+fn date_from_the_document_number_when_nothing_else_says() {
+    let text = "MINISTER IGOR IVANOV ANSWERS A QUESTION FROM ITAR-TASS\n\n1000-21-05-2013\n\nQuestion: Why?\n\nAnswer: Because.\n";
+    let st = parse_text(text, &Registry::builtin()).unwrap();
+    assert_eq!(st.date, date("2013-05-21"));
+    assert_eq!(st.source_number.as_deref(), Some("1000-21-05-2013"));
+    assert_eq!(
+        turns(&st)[1],
+        ("answer", "a1", Some("igor-ivanov"), Some("Answer"), None)
+    );
+}
+
+#[test]
+fn questions_labelled_answers_not() {
+    let st = parse("unlabelled_answers.txt");
+    assert_eq!(
+        turns(&st),
+        [
+            ("question", "q1", None, Some("Question"), None),
+            ("answer", "a1", Some("sergey-lavrov"), None, None),
+            ("question", "q2", None, Some("Question"), None),
+            ("answer", "a2", Some("sergey-lavrov"), None, None),
+        ]
+    );
+    assert_eq!(st.segments[1].paragraphs.len(), 2);
+    assert_eq!(
+        st.segments[3].paragraphs,
+        ["The same applies to Washington."]
+    );
+}
+
+#[test]
+fn topic_phrases_with_a_colon_inside_an_answer_are_not_labels() {
+    let text =
+        "Foreign Minister Sergey Lavrov’s answers to media questions, Moscow, May 5, 2019\n\n\
+                Question: What about the region?\n\n\
+                Sergey Lavrov: Several points.\n\n\
+                Middle East: the situation is grave.\n\n\
+                Security Council: We will insist.\n\n\
+                CSTO Allies: We are coordinating.\n";
+    let st = parse_text(text, &Registry::builtin()).unwrap();
+    assert_eq!(st.segments.len(), 2);
+    assert_eq!(
+        st.segments[1].paragraphs,
+        [
+            "Several points.",
+            "Middle East: the situation is grave.",
+            "Security Council: We will insist.",
+            "CSTO Allies: We are coordinating.",
+        ]
+    );
+}
+
+#[test]
+fn a_title_that_reads_like_a_label_after_the_date_line() {
+    let text = "12 May 201010:00\n\nSergey Lavrov: Russia will not be isolated\n\n1234-12-05-2010\n\nThe world has changed.\n";
+    let st = parse_text(text, &Registry::builtin()).unwrap();
+    assert_eq!(
+        st.title.as_deref(),
+        Some("Sergey Lavrov: Russia will not be isolated")
+    );
+    assert_eq!(st.segments.len(), 1);
+    assert_eq!(st.segments[0].paragraphs, ["The world has changed."]);
+    // Without that header context the same line is a turn.
+    let st = parse_text(
+        "Sergey Lavrov: Russia will not be isolated.\n",
+        &Registry::builtin(),
+    )
+    .unwrap();
+    assert_eq!(st.title, None);
+    assert_eq!(st.segments[0].label.as_deref(), Some("Sergey Lavrov"));
+}
+
+#[test]
+fn russian_breadcrumbs_above_the_date_line() {
+    let text = "Официальный сайт\n\nГлавная \\ Брифинги \\\n\nНовости\n\n3 марта 202211:00\n\nБрифинг официального представителя МИД России М.В.Захаровой, Москва, 3 марта 2022 года\n\nДобрый день!\n";
+    let st = parse_text(text, &Registry::builtin()).unwrap();
+    assert!(st
+        .title
+        .as_deref()
+        .unwrap()
+        .starts_with("Брифинг официального"));
+    assert_eq!(st.time.as_deref(), Some("11:00"));
+    assert_eq!(st.segments.len(), 1);
+    assert_eq!(st.segments[0].paragraphs, ["Добрый день!"]);
+    assert_eq!(st.segments[0].speaker.as_deref(), Some("maria-zakharova"));
 }

@@ -490,3 +490,68 @@ async fn no_results_offers_to_drop_each_filter() {
     );
     assert!(html.contains("href=\"/search?q=Istanbul&#38;forum=csto\""));
 }
+
+/// A Russian statement, alone in its own archive.
+async fn russian() -> AppState {
+    static DB: OnceCell<(tempfile::TempDir, AppState)> = OnceCell::const_new();
+    let (_, state) = DB
+        .get_or_init(|| async {
+            let dir = tempfile::tempdir().unwrap();
+            let pool = communique::db::connect(dir.path().join("ru.db"))
+                .await
+                .unwrap();
+            let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/real/bikovoy_01_ru_midru_1867466.page.txt");
+            let summary = communique::import::import_paths(
+                &pool,
+                &[file],
+                &Registry::builtin(),
+                &communique::import::ImportOptions::quiet(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(summary.imported, 1);
+            let mut config = Config::new("http://localhost");
+            config.cache_bytes = 0;
+            (dir, AppState::new(pool, config))
+        })
+        .await;
+    state.clone()
+}
+
+async fn russian_api(query: &str) -> Value {
+    let response = router(russian().await)
+        .oneshot(
+            Request::get(format!("/api/search?{query}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    json(std::str::from_utf8(&body).unwrap())
+}
+
+#[tokio::test]
+async fn cyrillic_words_prefixes_and_case() {
+    // "Шанхайской", "Шанхайская", "шанхайские": each once in the text.
+    let forms = russian_api("q=%D1%88%D0%B0%D0%BD%D1%85%D0%B0%D0%B9%D1%81%D0%BA%D0%BE%D0%B9+OR+%D1%88%D0%B0%D0%BD%D1%85%D0%B0%D0%B9%D1%81%D0%BA%D0%B0%D1%8F+OR+%D1%88%D0%B0%D0%BD%D1%85%D0%B0%D0%B9%D1%81%D0%BA%D0%B8%D0%B5").await;
+    let prefix = russian_api("q=%D0%A8%D0%90%D0%9D%D0%A5%D0%90*").await; // ШАНХА*
+    assert!(total(&forms) >= 1);
+    assert_eq!(sorted(landing(&prefix)), sorted(landing(&forms)));
+    for r in prefix["results"].as_array().unwrap() {
+        let s = r["snippet"].as_str().unwrap().to_lowercase();
+        assert!(s.contains("<mark>шанхайск"), "{s}");
+    }
+    // ШОС, any case; the statement is Russian.
+    let upper = russian_api("q=%D0%A8%D0%9E%D0%A1").await;
+    let lower = russian_api("q=%D1%88%D0%BE%D1%81&lang=ru").await;
+    assert!(total(&upper) > 1);
+    assert_eq!(total(&upper), total(&lower));
+    assert!(upper["results"][0]["snippet"]
+        .as_str()
+        .unwrap()
+        .contains("<mark>ШОС</mark>"));
+    assert_eq!(total(&russian_api("q=%D1%88%D0%BE%D1%81&lang=en").await), 0);
+}

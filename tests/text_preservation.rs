@@ -70,6 +70,7 @@ const FOOTER_STARTS: &[&str] = &[
 /// Whole lines that are navigation, never statement text.
 const RESIDUE_LINES: &[&str] = &[
     "official site",
+    "Официальный сайт",
     "Statements and speeches",
     "Table of contents",
     "Содержание",
@@ -114,38 +115,48 @@ fn is_header_line(line: &str, statement: &Statement) -> bool {
         || locales.is_match(line)
         || RESIDUE_LINES.contains(&line)
         || line.starts_with("Home \\")
+        || line.starts_with("Главная \\")
         || (!title.is_empty()
             && title.contains(
                 line.trim_end_matches(" - Министерство иностранных дел Российской Федерации"),
             ))
 }
 
-/// `Label:` or `Label (note):` as printed for a turn.
-fn printed_label(label: &str, note: Option<&str>) -> String {
-    match note {
-        Some(note) => format!("{label} ({note}):"),
-        None => format!("{label}:"),
+/// Lines that announce a briefing's sections: structure, not statement text.
+const SECTION_LINES: &[&str] = &[
+    "Answers to media questions",
+    "From answers to media questions",
+    "Из ответов на вопросы",
+    "Ответы на вопросы СМИ",
+];
+
+/// The rest of `line` after a turn's label as printed: `Label:`, `Label (note):`, with
+/// any spacing around the note and before the colon (`Question : ...`).
+fn strip_label<'a>(line: &'a str, label: &str, note: Option<&str>) -> Option<&'a str> {
+    let mut rest = line.strip_prefix(norm_ws(label).as_str())?.trim_start();
+    if let Some(note) = note {
+        rest = rest
+            .strip_prefix(format!("({})", norm_ws(note)).as_str())?
+            .trim_start();
     }
+    Some(rest.strip_prefix(':')?.trim_start())
 }
 
-/// The statement text lines of a page: header, footer and label-only lines left out.
+/// The statement text lines of a page: header, table of contents, section and label-only
+/// lines and the footer left out.
 fn text_lines(text: &str, statement: &Statement) -> Vec<String> {
     let headings: HashSet<String> = statement
         .segments
         .iter()
-        .filter_map(|s| s.title.as_deref().map(norm_ws))
-        .collect();
-    let labels: HashSet<String> = statement
-        .segments
-        .iter()
         .filter_map(|s| {
-            s.label
+            s.title
                 .as_deref()
-                .map(|l| norm_ws(&printed_label(l, s.note.as_deref())))
+                .map(|t| norm_ws(t).trim_end_matches(':').to_string())
         })
         .collect();
+    let toc_item = regex::Regex::new(r"^\d+\.\s").unwrap();
     let mut lines = Vec::new();
-    let mut seen_text = false;
+    let (mut seen_text, mut in_toc) = (false, false);
     for raw in text.lines() {
         let line = norm_ws(raw);
         if line.is_empty() {
@@ -156,11 +167,24 @@ fn text_lines(text: &str, statement: &Statement) -> Vec<String> {
         }
         // Header lines only count as such before the statement text begins.
         if !seen_text && is_header_line(&line, statement) {
+            in_toc = line == "Table of contents" || line == "Содержание";
             continue;
         }
+        if in_toc && toc_item.is_match(&line) {
+            continue;
+        }
+        in_toc = false;
+        let bare = line.trim_end_matches(':');
+        let label_only = statement.segments.iter().any(|s| {
+            s.label
+                .as_deref()
+                .and_then(|l| strip_label(&line, l, s.note.as_deref()))
+                .is_some_and(str::is_empty)
+        });
         if RESIDUE_LINES.contains(&line.as_str())
-            || headings.contains(&line)
-            || labels.contains(&line)
+            || SECTION_LINES.contains(&bare)
+            || headings.contains(bare)
+            || label_only
         {
             continue;
         }
@@ -180,17 +204,21 @@ fn check_lines_survive(path: &Path, text: &str, statement: &Statement, bad: &mut
         .flat_map(|(i, s)| s.paragraphs.iter().map(move |p| (i, norm_ws(p))))
         .collect();
     let (mut at, mut offset) = (0usize, 0usize);
-    for line in text_lines(text, statement) {
+    let lines = text_lines(text, statement);
+    if lines.is_empty() {
+        bad.push(format!("{}: no statement text lines found", name(path)));
+    }
+    for line in lines {
         let mut found = false;
         for (k, (seg, para)) in paragraphs.iter().enumerate().skip(at) {
             let from = if k == at { offset } else { 0 };
             let rest = &para[from..];
             // The line as it is, or the line after the label of the turn holding it.
             let segment = &statement.segments[*seg];
-            let unlabelled = segment.label.as_deref().and_then(|l| {
-                line.strip_prefix(&norm_ws(&printed_label(l, segment.note.as_deref())))
-                    .map(str::trim_start)
-            });
+            let unlabelled = segment
+                .label
+                .as_deref()
+                .and_then(|l| strip_label(&line, l, segment.note.as_deref()));
             let needle = if rest.contains(line.as_str()) {
                 Some(line.as_str())
             } else {
@@ -214,13 +242,43 @@ fn check_lines_survive(path: &Path, text: &str, statement: &Statement, bad: &mut
     }
 }
 
+/// Parses a document; a page that holds only navigation may fail with `no statement text`
+/// and is then left out of the properties below.
+fn parse_document(path: &Path, bad: &mut Vec<String>) -> Option<Statement> {
+    match parse(path) {
+        Ok(statement) => Some(statement),
+        Err(e) => {
+            let empty = Statement {
+                id: String::new(),
+                title: None,
+                date: None,
+                time: None,
+                place: None,
+                kind: communique::model::Kind::Other,
+                language: String::new(),
+                languages: Vec::new(),
+                source_number: None,
+                source_url: None,
+                forums: Vec::new(),
+                speakers: Vec::new(),
+                tags: Vec::new(),
+                segments: Vec::new(),
+            };
+            let residue_only = text_lines(&read_text(path), &empty).is_empty();
+            if !(residue_only && e.ends_with(": no statement text")) {
+                bad.push(e);
+            }
+            None
+        }
+    }
+}
+
 #[test]
 fn every_text_line_survives_in_order() {
     let mut bad = Vec::new();
     for path in documents() {
-        match parse(&path) {
-            Ok(statement) => check_lines_survive(&path, &read_text(&path), &statement, &mut bad),
-            Err(e) => bad.push(e),
+        if let Some(statement) = parse_document(&path, &mut bad) {
+            check_lines_survive(&path, &read_text(&path), &statement, &mut bad);
         }
     }
     assert!(
@@ -235,12 +293,8 @@ fn every_text_line_survives_in_order() {
 fn no_residue_in_paragraphs_or_tags() {
     let mut bad = Vec::new();
     for path in documents() {
-        let statement = match parse(&path) {
-            Ok(s) => s,
-            Err(e) => {
-                bad.push(e);
-                continue;
-            }
+        let Some(statement) = parse_document(&path, &mut bad) else {
+            continue;
         };
         let title = statement.title.as_deref().map(norm_ws);
         // Footer navigation is not a topic tag either.
@@ -406,9 +460,8 @@ fn check_structure(path: &Path, statement: &Statement, bad: &mut Vec<String>) {
 fn turns_are_numbered_and_anchored_consistently() {
     let mut bad = Vec::new();
     for path in documents() {
-        match parse(&path) {
-            Ok(statement) => check_structure(&path, &statement, &mut bad),
-            Err(e) => bad.push(e),
+        if let Some(statement) = parse_document(&path, &mut bad) {
+            check_structure(&path, &statement, &mut bad);
         }
     }
     assert!(
@@ -417,4 +470,33 @@ fn turns_are_numbered_and_anchored_consistently() {
         bad.len(),
         bad.join("\n  ")
     );
+}
+
+/// The line check itself must notice a lost paragraph, a reordered one and a label left
+/// in the text.
+#[test]
+fn the_line_check_notices_loss_reordering_and_labels() {
+    let path = fixture("seeds/003_e563b7151c10cdad.txt");
+    let text = read_text(&path);
+    let statement = parse(&path).unwrap();
+    let mut bad = Vec::new();
+    check_lines_survive(&path, &text, &statement, &mut bad);
+    assert!(bad.is_empty(), "{bad:?}");
+
+    let mut lost = statement.clone();
+    lost.segments[1].paragraphs.pop();
+    check_lines_survive(&path, &text, &lost, &mut bad);
+    assert_eq!(bad.len(), 1, "{bad:?}");
+
+    let mut swapped = statement.clone();
+    swapped.segments[1].paragraphs.swap(0, 1);
+    bad.clear();
+    check_lines_survive(&path, &text, &swapped, &mut bad);
+    assert_eq!(bad.len(), 1, "{bad:?}");
+
+    let mut unlabelled = statement;
+    unlabelled.segments[1].label = None;
+    bad.clear();
+    check_lines_survive(&path, &text, &unlabelled, &mut bad);
+    assert!(!bad.is_empty());
 }

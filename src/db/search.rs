@@ -216,6 +216,13 @@ const TITLES: Tables = Tables {
 /// has nothing to match.
 fn matching(sql: &mut Sql, plan: &Plan, tables: &Tables, ranked: bool) -> Option<String> {
     let Tables { stemmed, plain } = *tables;
+    // The plain tables keep no positions to rank by: a prefix match in a title still
+    // counts as a title match, ahead of bodies that only match.
+    let plain_score = if ranked && plain == TITLES.plain {
+        "-1.0"
+    } else {
+        "0.0"
+    };
     let score = |table: &str| {
         if ranked && table == stemmed {
             "rank"
@@ -251,14 +258,17 @@ fn matching(sql: &mut Sql, plan: &Plan, tables: &Tables, ranked: bool) -> Option
         }
         if let Some(expr) = &plan.plain {
             let p = sql.text(expr);
-            driver = format!("SELECT rowid, 0.0 AS score FROM {plain} WHERE {plain} MATCH {p}");
+            driver = format!(
+                "SELECT rowid, {plain_score} AS score FROM {plain} WHERE {plain} MATCH {p}"
+            );
         } else {
             let first = plan.mixed.first()?;
             let (ps, pp) = (sql.text(&first.stemmed), sql.text(&first.plain));
             driver = format!(
                 "SELECT rowid, min(score) AS score FROM (\
                  SELECT rowid, {} AS score FROM {stemmed} WHERE {stemmed} MATCH {ps} \
-                 UNION ALL SELECT rowid, 0.0 FROM {plain} WHERE {plain} MATCH {pp}) GROUP BY rowid",
+                 UNION ALL SELECT rowid, {plain_score} FROM {plain} WHERE {plain} MATCH {pp}) \
+                 GROUP BY rowid",
                 score(stemmed)
             );
         }
@@ -349,9 +359,8 @@ pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Result
              JOIN segments s ON s.rowid = (
                   SELECT s.rowid FROM segments s WHERE s.statement_pk = t.pk AND {seg_filter}
                    ORDER BY s.n LIMIT 1)
-            WHERE {st_filter} AND NOT EXISTS (
-                  SELECT 1 FROM segments s WHERE s.statement_pk = t.pk
-                     AND s.rowid IN (SELECT rowid FROM body)))"
+            WHERE {st_filter} AND t.pk NOT IN (
+                  SELECT s.statement_pk FROM body b JOIN segments s ON s.rowid = b.rowid))"
     );
     let order = match req.sort {
         Sort::Relevance => "score, rowid",
@@ -372,28 +381,30 @@ pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Result
                 SELECT pk, {best}, count(*) AS n, max(date) AS date, max(year) AS year,
                        max(title_only) AS title_only
                   FROM hits GROUP BY pk)
-             SELECT 'hit', NULL, rowid, n, title_only, ord FROM (
-                SELECT rowid, n, title_only, row_number() OVER (ORDER BY {order}) AS ord
+             SELECT 'hit', NULL, rowid, n, title_only, score, date FROM (
+                SELECT rowid, n, title_only, score, date
                   FROM grouped ORDER BY {order} LIMIT {limit} OFFSET {offset})
-             UNION ALL SELECT 'total', NULL, count(*), NULL, NULL, NULL FROM grouped
-             UNION ALL SELECT 'forum', sf.forum, count(*), NULL, NULL, NULL
-                FROM grouped g JOIN statement_forums sf ON sf.statement_pk = g.pk GROUP BY sf.forum
-             UNION ALL SELECT 'speaker', speaker, count(DISTINCT pk), NULL, NULL, NULL
+             UNION ALL SELECT 'total', NULL, count(*), NULL, NULL, NULL, NULL FROM grouped
+             UNION ALL SELECT 'forum', sf.forum, count(*), NULL, NULL, NULL, NULL
+                FROM grouped g CROSS JOIN statement_forums sf ON sf.statement_pk = g.pk
+               GROUP BY sf.forum
+             UNION ALL SELECT 'speaker', speaker, count(DISTINCT pk), NULL, NULL, NULL, NULL
                 FROM hits WHERE speaker IS NOT NULL GROUP BY speaker
-             UNION ALL SELECT 'year', NULL, count(*), year, NULL, NULL
+             UNION ALL SELECT 'year', NULL, count(*), year, NULL, NULL, NULL
                 FROM grouped WHERE year IS NOT NULL GROUP BY year"
         ));
     } else {
         text.push_str(&format!(
-            " SELECT 'hit', NULL, rowid, NULL, title_only, ord FROM (
-                SELECT rowid, title_only, row_number() OVER (ORDER BY {order}) AS ord
+            " SELECT 'hit', NULL, rowid, NULL, title_only, score, date FROM (
+                SELECT rowid, title_only, score, date
                   FROM hits ORDER BY {order} LIMIT {limit} OFFSET {offset})
-             UNION ALL SELECT 'total', NULL, count(*), NULL, NULL, NULL FROM hits
-             UNION ALL SELECT 'forum', sf.forum, count(*), NULL, NULL, NULL
-                FROM hits h JOIN statement_forums sf ON sf.statement_pk = h.pk GROUP BY sf.forum
-             UNION ALL SELECT 'speaker', speaker, count(*), NULL, NULL, NULL
+             UNION ALL SELECT 'total', NULL, count(*), NULL, NULL, NULL, NULL FROM hits
+             UNION ALL SELECT 'forum', sf.forum, count(*), NULL, NULL, NULL, NULL
+                FROM hits h CROSS JOIN statement_forums sf ON sf.statement_pk = h.pk
+               GROUP BY sf.forum
+             UNION ALL SELECT 'speaker', speaker, count(*), NULL, NULL, NULL, NULL
                 FROM hits WHERE speaker IS NOT NULL GROUP BY speaker
-             UNION ALL SELECT 'year', NULL, count(*), year, NULL, NULL
+             UNION ALL SELECT 'year', NULL, count(*), year, NULL, NULL, NULL
                 FROM hits WHERE year IS NOT NULL GROUP BY year"
         ));
     }
@@ -401,7 +412,9 @@ pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Result
         .fetch_all(pool)
         .await?;
 
-    let mut page: Vec<(i64, i64, Option<i64>, bool)> = Vec::new();
+    // The page comes back in no particular order (a window numbering the rows would sort
+    // every match, not just the page's): sort it here by the same key as the SQL.
+    let mut page: Vec<(PageKey, i64, Option<i64>, bool)> = Vec::new();
     let mut results = Results::default();
     for row in rows {
         let what: String = row.try_get(0)?;
@@ -411,8 +424,14 @@ pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Result
             "hit" => {
                 let hits: Option<i64> = row.try_get(3)?;
                 let title_only: i64 = row.try_get(4)?;
-                let ord: i64 = row.try_get(5)?;
-                page.push((ord, a, hits, title_only != 0));
+                let score: f64 = row.try_get(5)?;
+                let date: Option<String> = row.try_get(6)?;
+                let key = match req.sort {
+                    Sort::Relevance => PageKey::Score(score, a),
+                    Sort::Newest => PageKey::Newest(date.is_none(), std::cmp::Reverse(date), a),
+                    Sort::Oldest => PageKey::Oldest(date.is_none(), date, a),
+                };
+                page.push((key, a, hits, title_only != 0));
             }
             "total" => results.total = a,
             "forum" | "speaker" => {
@@ -437,10 +456,39 @@ pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Result
             }
         }
     }
-    page.sort_by_key(|p| p.0);
+    page.sort_by(|a, b| a.0.cmp(&b.0));
     name_facets(pool, &mut results.facets).await?;
     results.hits = load_hits(pool, req.plan, &page).await?;
     Ok(results)
+}
+
+/// The order of a page's hits, as the SQL orders them (rowid breaks ties).
+#[derive(Debug, PartialEq)]
+enum PageKey {
+    Score(f64, i64),
+    Newest(bool, std::cmp::Reverse<Option<String>>, i64),
+    Oldest(bool, Option<String>, i64),
+}
+
+impl Eq for PageKey {}
+
+impl PartialOrd for PageKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PageKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        use PageKey::{Newest, Oldest, Score};
+        match (self, other) {
+            (Score(a, x), Score(b, y)) => a.total_cmp(b).then(x.cmp(y)),
+            (Newest(a, b, c), Newest(d, e, f)) => (a, b, c).cmp(&(d, e, f)),
+            (Oldest(a, b, c), Oldest(d, e, f)) => (a, b, c).cmp(&(d, e, f)),
+            // One search has one sort.
+            _ => std::cmp::Ordering::Equal,
+        }
+    }
 }
 
 /// Gives forum buckets their acronyms and speaker buckets their names, and orders them.
@@ -479,7 +527,7 @@ async fn name_facets(pool: &SqlitePool, facets: &mut Facets) -> sqlx::Result<()>
 async fn load_hits(
     pool: &SqlitePool,
     plan: &Plan,
-    page: &[(i64, i64, Option<i64>, bool)],
+    page: &[(PageKey, i64, Option<i64>, bool)],
 ) -> sqlx::Result<Vec<Hit>> {
     if page.is_empty() {
         return Ok(Vec::new());

@@ -159,9 +159,10 @@ fn push_words(out: &mut String, text: &str) {
     }
 }
 
-/// SHA-256 (hex) of the statement's normalised text: its title, then every turn's label,
-/// note, heading and paragraphs, as the page printed them. How the parser cut the text
-/// into turns and paragraphs does not change it; a changed word does.
+/// SHA-256 (hex) of the statement's normalised text: every turn's heading, label, note
+/// and paragraphs, as the page printed them. How the parser cut the text into turns and
+/// paragraphs does not change it; a changed word does. The title is not text: a page
+/// save and a dataset row (whose text has no title line) of one statement hash alike.
 pub fn text_hash(statement: &Statement) -> String {
     let mut text = String::new();
     let mut add = |part: Option<&str>| {
@@ -169,7 +170,6 @@ pub fn text_hash(statement: &Statement) -> String {
             push_words(&mut text, part);
         }
     };
-    add(statement.title.as_deref());
     for segment in &statement.segments {
         add(segment.title.as_deref());
         add(segment.label.as_deref());

@@ -31,6 +31,9 @@ pub struct Body {
 
 /// `Table of contents`, `Содержание`.
 pub fn is_toc_marker(par: &str) -> bool {
+    if par.len() > 40 {
+        return false;
+    }
     let k = par.trim_end_matches([':', ' ']).to_lowercase();
     matches!(
         k.as_str(),
@@ -40,7 +43,10 @@ pub fn is_toc_marker(par: &str) -> bool {
 
 /// `Answers to media questions:`, `Из ответов на вопросы:` and their kin.
 fn is_qa_heading(par: &str) -> bool {
-    if par.chars().count() > 90 || labels::split(par).is_some_and(|l| !l.rest.is_empty()) {
+    if par.len() > 360
+        || par.chars().count() > 90
+        || labels::split(par).is_some_and(|l| !l.rest.is_empty())
+    {
         return false;
     }
     let k = par.trim_end_matches([':', ' ', '.']).to_lowercase();
@@ -74,16 +80,18 @@ fn take_toc(pars: &mut Vec<String>) -> HashSet<String> {
         return HashSet::new();
     };
     let mut cands: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let mut j = m + 1;
     while let Some(p) = pars.get(j) {
         let k = heading_key(p);
         if k.is_empty()
-            || cands.contains(&k)
+            || seen.contains(&k)
             || p.chars().count() > 300
             || labels::split(p).is_some_and(|l| l.role != Role::Name)
         {
             break;
         }
+        seen.insert(k.clone());
         cands.push(k);
         j += 1;
     }
@@ -116,6 +124,8 @@ enum Who {
     Known(SpeakerRef),
     /// A name nobody knows: a person or an outlet (by key).
     Generic(String),
+    /// Unlabelled words after a question in a text that labels no answers.
+    Implied,
 }
 
 /// A turn or heading before numbering.
@@ -129,6 +139,104 @@ enum Item {
         paragraphs: Vec<String>,
     },
 }
+
+/// Words of places, bodies and documents: a phrase holding one is a topic, not a name
+/// (`Middle East:`, `Security Council:`).
+const NOT_NAMES: &[&str] = &[
+    "east",
+    "west",
+    "north",
+    "south",
+    "middle",
+    "central",
+    "union",
+    "united",
+    "states",
+    "nations",
+    "council",
+    "republic",
+    "federation",
+    "organization",
+    "organisation",
+    "treaty",
+    "agreement",
+    "committee",
+    "security",
+    "assembly",
+    "ministry",
+    "conference",
+    "summit",
+    "forum",
+    "group",
+    "partnership",
+    "declaration",
+    "convention",
+    "charter",
+    "programme",
+    "program",
+    "plan",
+    "initiative",
+    "format",
+    "process",
+    "talks",
+    "agenda",
+    "strategy",
+    "doctrine",
+    "concept",
+    "point",
+    "part",
+    "section",
+    "article",
+    "chapter",
+    "asia",
+    "europe",
+    "africa",
+    "america",
+    "caucasus",
+    "balkans",
+    "peninsula",
+    "region",
+    "sea",
+    "ocean",
+    "gulf",
+    "island",
+    "islands",
+    "ukraine",
+    "russia",
+    "syria",
+    "iran",
+    "iraq",
+    "china",
+    "india",
+    "japan",
+    "korea",
+    "israel",
+    "palestine",
+    "afghanistan",
+    "союз",
+    "совет",
+    "республика",
+    "федерация",
+    "организация",
+    "договор",
+    "соглашение",
+    "восток",
+    "запад",
+    "север",
+    "юг",
+    "ближний",
+    "средний",
+    "азия",
+    "европа",
+    "африка",
+    "америка",
+    "украина",
+    "россия",
+    "сирия",
+    "иран",
+    "китай",
+    "индия",
+];
 
 /// Role words that are not part of a name (`Foreign Minister Ivanov` → `Ivanov`).
 const ROLE_WORDS: &[&str] = &[
@@ -210,7 +318,14 @@ fn strip_roles(name: &str) -> &str {
 
 /// The surname of a printed name: its last word without initials (`S.V.Lavrov` → `lavrov`).
 pub(super) fn surname(name: &str) -> String {
-    let last = name.split_whitespace().last().unwrap_or("");
+    // Initials after the surname (`Лавров С.В.`) are not it.
+    let is_initials = |w: &str| w.split('.').all(|p| p.chars().count() <= 2);
+    let last = name
+        .split_whitespace()
+        .rev()
+        .find(|w| !is_initials(w))
+        .or_else(|| name.split_whitespace().last())
+        .unwrap_or("");
     let last = last.rsplit('.').find(|s| !s.is_empty()).unwrap_or(last);
     let last = last.trim_end_matches([',', ';', ':']);
     let last = last
@@ -260,7 +375,7 @@ fn mentions(par: &str, surnames: &[String]) -> bool {
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .any(|w| {
             let w = w.to_lowercase();
-            surnames.iter().any(|s| {
+            surnames.iter().filter(|s| s.chars().count() >= 3).any(|s| {
                 w == *s || (w.starts_with(s.as_str()) && w.chars().count() <= s.chars().count() + 3)
             })
         })
@@ -290,6 +405,59 @@ fn resolve_known(ctx: &Ctx<'_>, printed: &str) -> Option<SpeakerRef> {
                 .any(|s| same_surname(s, &sur))
         })
         .cloned()
+}
+
+/// The title's speakers who speak: a person after the first whom the title names as the
+/// other side of talks (`talks with ...`, `переговоров с ...`) is not, unless the event
+/// is joint (`joint news conference with ...`).
+pub fn speaking_in_title(
+    title: &str,
+    speakers: Vec<SpeakerRef>,
+    registry: &Registry,
+) -> Vec<SpeakerRef> {
+    if speakers.len() < 2 {
+        return speakers;
+    }
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let mut out = Vec::with_capacity(speakers.len());
+    for (k, sp) in speakers.into_iter().enumerate() {
+        let surnames = surnames_of(registry, &sp);
+        let at = words.iter().position(|w| {
+            surnames.iter().any(|s| {
+                same_surname(s, w)
+                    || (s.chars().count() >= 4
+                        && w.starts_with(s.as_str())
+                        && w.chars().count() <= s.chars().count() + 3)
+            })
+        });
+        let other_side = k > 0
+            && at.is_some_and(|p| {
+                let before = &words[p.saturating_sub(9)..p];
+                match before.iter().rposition(|w| {
+                    matches!(
+                        w.as_str(),
+                        "with" | "to" | "for" | "and" | "с" | "со" | "и" | "к" | "для"
+                    )
+                }) {
+                    Some(i) if !matches!(before[i].as_str(), "and" | "и") => {
+                        let lead = &words
+                            [(p.saturating_sub(9) + i).saturating_sub(5)..p.saturating_sub(9) + i];
+                        !lead
+                            .iter()
+                            .any(|w| w == "joint" || w.starts_with("совместн"))
+                    }
+                    _ => false,
+                }
+            });
+        if !other_side {
+            out.push(sp);
+        }
+    }
+    out
 }
 
 /// Whether the generic name appears in the title (a participant, not the press).
@@ -329,10 +497,20 @@ pub fn build(mut pars: Vec<String>, ctx: &Ctx<'_>) -> Body {
             return true;
         }
         let words = l.printed.split_whitespace().count();
+        // A name labelling one paragraph only must read as a person's, opening a sentence.
+        let person_like = (2..=5).contains(&words)
+            && !l.printed.split_whitespace().any(|w| {
+                NOT_NAMES.contains(&w.to_lowercase().as_str())
+                    || ctx.registry.forums().iter().any(|f| f.acronym == w)
+            })
+            && l.rest
+                .chars()
+                .next()
+                .is_none_or(|c| c.is_uppercase() || c.is_ascii_digit() || "«\"“'(".contains(c));
         counts.get(&key).copied().unwrap_or(0) >= 2
             || l.note.is_some()
             || named_in_title(ctx, l.printed)
-            || (words >= 2 && (has_known_label || labels::is_caps(l.printed)))
+            || (person_like && (has_known_label || labels::is_caps(l.printed)))
     };
 
     // Generic names sharing a surname are one person (`S.V. Lavrov`, `Sergey Lavrov`).
@@ -345,13 +523,13 @@ pub fn build(mut pars: Vec<String>, ctx: &Ctx<'_>) -> Body {
     for (i, par) in pars.iter().enumerate() {
         let label = found[i].as_ref().filter(|l| accept(l));
         if label.is_none() {
-            let is_heading = toc.contains(&heading_key(par))
+            let is_heading = (!toc.is_empty() && toc.contains(&heading_key(par)))
                 || is_qa_heading(par)
                 || (ctx.kind == Kind::Briefing
                     && !questions_since_heading
                     && looks_like_heading(par, pars.get(i + 1)));
             if is_heading {
-                let title = par.trim_end_matches([':', ' ']).to_string();
+                let title = par.clone();
                 items.push(Item::Heading(title));
                 open_turn = false;
                 questions_since_heading = false;
@@ -410,8 +588,57 @@ pub fn build(mut pars: Vec<String>, ctx: &Ctx<'_>) -> Body {
     }
     // A label with no words after it and none following (another label next) says nothing.
     items.retain(|it| !matches!(it, Item::Turn { paragraphs, .. } if paragraphs.is_empty()));
+    let items = implied_answers(items);
 
     number(items, ctx, &generic_names)
+}
+
+/// In a text that labels questions but no answers, the paragraphs after a question's
+/// first are the answer of the statement's first speaker.
+fn implied_answers(items: Vec<Item>) -> Vec<Item> {
+    let mut asked = false;
+    for it in &items {
+        match it {
+            Item::Turn {
+                who: Who::Question, ..
+            } => asked = true,
+            Item::Turn {
+                who: Who::Answer | Who::Known(_) | Who::Generic(_) | Who::Host,
+                ..
+            } => return items,
+            _ => {}
+        }
+    }
+    if !asked {
+        return items;
+    }
+    let mut out = Vec::with_capacity(items.len() * 2);
+    for it in items {
+        match it {
+            Item::Turn {
+                who: Who::Question,
+                label,
+                note,
+                mut paragraphs,
+            } if paragraphs.len() > 1 => {
+                let answer = paragraphs.split_off(1);
+                out.push(Item::Turn {
+                    who: Who::Question,
+                    label,
+                    note,
+                    paragraphs,
+                });
+                out.push(Item::Turn {
+                    who: Who::Implied,
+                    label: None,
+                    note: None,
+                    paragraphs: answer,
+                });
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// A briefing heading without a table of contents: a short title-like line before text.
@@ -441,7 +668,7 @@ fn number(items: Vec<Item>, ctx: &Ctx<'_>, generic_names: &HashMap<String, Strin
     let whos: Vec<Option<&Who>> = owned.iter().map(Option::as_ref).collect();
     let press = press_side(&whos, ctx, generic_names);
     let answerer = |w: Option<&Who>| match w {
-        Some(Who::Answer | Who::Known(_)) => true,
+        Some(Who::Answer | Who::Known(_) | Who::Implied) => true,
         Some(Who::Generic(k)) => !press.contains(k),
         _ => false,
     };
@@ -470,10 +697,9 @@ fn number(items: Vec<Item>, ctx: &Ctx<'_>, generic_names: &HashMap<String, Strin
         tally.sort_by_key(|t| std::cmp::Reverse(t.1));
         tally.into_iter().next().map(|(s, _)| s)
     });
-    let first_surnames: Vec<String> = ctx
-        .title_speakers
+    // The guest an editorial introduction would speak of.
+    let first_surnames: Vec<String> = first
         .iter()
-        .chain(first.iter())
         .flat_map(|s| surnames_of(ctx.registry, s))
         .collect();
 
@@ -481,11 +707,12 @@ fn number(items: Vec<Item>, ctx: &Ctx<'_>, generic_names: &HashMap<String, Strin
     let (mut e, mut answers, mut r, mut h) = (0u32, 0u32, 0u32, 0u32);
     let mut in_exchange = false;
     let mut seen_label = false;
-    let push = |body: &mut Body, mut seg: Segment, who: Option<SpeakerRef>| {
+    let mut speaking: HashSet<String> = HashSet::new();
+    let mut push = |body: &mut Body, mut seg: Segment, who: Option<SpeakerRef>| {
         seg.n = body.segments.len() as u32 + 1;
         if let Some(s) = who {
             seg.speaker = Some(s.slug.clone());
-            if !body.speakers.iter().any(|x| x.slug == s.slug) {
+            if speaking.insert(s.slug.clone()) {
                 body.speakers.push(s);
             }
         }
@@ -532,7 +759,7 @@ fn number(items: Vec<Item>, ctx: &Ctx<'_>, generic_names: &HashMap<String, Strin
             Who::Generic(k) if press.contains(k) => None,
             Who::Generic(k) => Some(generic_ref(k)),
             Who::Known(s) => Some(s.clone()),
-            Who::Answer => first.clone(),
+            Who::Answer | Who::Implied => first.clone(),
             Who::Unlabelled => {
                 // Before any label, text that names the guest in the third person is
                 // an editorial introduction.
@@ -558,7 +785,8 @@ fn number(items: Vec<Item>, ctx: &Ctx<'_>, generic_names: &HashMap<String, Strin
             push(&mut body, seg, None);
             continue;
         }
-        let is_press_remark = speaker.is_none() && !matches!(who, Who::Unlabelled | Who::Answer);
+        let is_press_remark =
+            speaker.is_none() && !matches!(who, Who::Unlabelled | Who::Answer | Who::Implied);
         if in_exchange && !is_press_remark && !matches!(who, Who::Unlabelled) {
             answers += 1;
             let anchor = if answers == 1 {
@@ -612,35 +840,43 @@ fn press_side(
     ctx: &Ctx<'_>,
     generic_names: &HashMap<String, String>,
 ) -> HashSet<String> {
+    /// How a name's turns stand to their neighbours.
+    #[derive(Default)]
+    struct Flags {
+        answers_q: bool,
+        answered: bool,
+        before_q: bool,
+        follows_known: bool,
+    }
     let has_q = whos.iter().any(|w| matches!(w, Some(Who::Question)));
+    let mut flags: HashMap<&str, Flags> = HashMap::new();
+    for (i, w) in whos.iter().enumerate() {
+        let Some(Who::Generic(key)) = w else { continue };
+        let prev = if i > 0 { whos[i - 1] } else { None };
+        let next = whos.get(i + 1).copied().flatten();
+        let f = flags.entry(key.as_str()).or_default();
+        f.answers_q |= matches!(prev, Some(Who::Question));
+        f.follows_known |= match prev {
+            Some(Who::Answer | Who::Known(_)) => true,
+            Some(Who::Generic(other)) => other != key,
+            _ => false,
+        };
+        f.answered |= matches!(next, Some(Who::Answer | Who::Known(_)));
+        f.before_q |= matches!(next, Some(Who::Question));
+    }
     let mut out = HashSet::new();
     for key in generic_names.keys() {
-        let mut answers_q = false;
-        let mut answered = false;
-        let mut before_q = false;
-        let mut follows_known = false;
-        for (i, w) in whos.iter().enumerate() {
-            if !matches!(w, Some(Who::Generic(k)) if k == key) {
-                continue;
-            }
-            let prev = if i > 0 { whos[i - 1] } else { None };
-            let next = whos.get(i + 1).copied().flatten();
-            answers_q |= matches!(prev, Some(Who::Question));
-            follows_known |= match prev {
-                Some(Who::Answer | Who::Known(_)) => true,
-                Some(Who::Generic(other)) => other != key,
-                _ => false,
-            };
-            answered |= matches!(next, Some(Who::Answer | Who::Known(_)));
-            before_q |= matches!(next, Some(Who::Question));
-        }
-        let in_title = named_in_title(ctx, key);
+        let Some(f) = flags.get(key.as_str()) else {
+            continue;
+        };
         let is_press = if has_q {
             // A second answerer speaks after a known speaker; a host or outlet
             // introducing the questions does not.
-            !answers_q && !follows_known && (answered || before_q)
+            !f.answers_q && !f.follows_known && (f.answered || f.before_q)
         } else {
-            answered && (!in_title || ctx.kind == Kind::Interview)
+            f.answered
+                && (!named_in_title(ctx, key)
+                    || matches!(ctx.kind, Kind::Interview | Kind::Answers))
         };
         if is_press {
             out.insert(key.clone());

@@ -65,7 +65,7 @@ const MONTHS: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|j
 /// `12 September 2012`, `3 марта 2022 года`, `September 12, 2012`, `September, 12th, 2012`.
 pub static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?P<m1>{MONTHS}),?\s*(?P<y1>\d{{4}})(?:\s*(?:года|г\.|г\b))?|(?P<m2>{MONTHS}),?\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y2>\d{{4}})|(?P<d3>\d{{1,2}})\.(?P<m3>\d{{1,2}})\.(?P<y3>\d{{4}})|(?P<y4>\d{{4}})-(?P<m4>\d{{2}})-(?P<d4>\d{{2}}))"
+        r"(?i)(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?(?P<m1>{MONTHS}),?\s*(?P<y1>\d{{4}})(?:\s*(?:года|г\.|г\b))?|(?P<m2>{MONTHS}),?\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y2>\d{{4}})|(?P<d3>\d{{1,2}})\.(?P<m3>\d{{1,2}})\.(?P<y3>\d{{4}})|(?P<y4>\d{{4}})-(?P<m4>\d{{2}})-(?P<d4>\d{{2}}))"
     ))
     .expect("date regex")
 });
@@ -110,6 +110,8 @@ mod tests {
         assert_eq!(find("Москва, 3 марта 2022 года"), d(2022, 3, 3));
         assert_eq!(find("Панаджи, 5 мая 2023 года"), d(2023, 5, 5));
         assert_eq!(find("on 31.12.2019"), d(2019, 12, 31));
+        assert_eq!(find("Moscow, 12th of September, 2012"), d(2012, 9, 12));
+        assert_eq!(find("September 12 2012"), d(2012, 9, 12));
         assert_eq!(find("February 30, 2020"), None);
     }
 }

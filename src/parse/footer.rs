@@ -69,11 +69,13 @@ pub fn is_residue(text: &str) -> bool {
     if text.starts_with('©') || text.starts_with("(c) ") {
         return text.chars().count() < 200;
     }
-    if text.len() > 160 {
+    if text.len() > 100 {
         return false;
     }
     let k = key(text);
-    RESIDUE.contains(&k.as_str()) || ALBUM.is_match(&k)
+    RESIDUE.contains(&k.as_str())
+        || (k.starts_with(|c: char| c.is_ascii_digit()) && ALBUM.is_match(&k))
+        || (text.contains('-') && super::header::languages(text).is_some())
 }
 
 /// Whether a line opens the footer.
@@ -83,7 +85,7 @@ fn is_footer_start(text: &str) -> bool {
 
 /// Splits the body lines into the text and the footer's tags. Residue lines in the
 /// text are blanked so they never reach a paragraph.
-pub fn split(lines: &[Line]) -> (Vec<Line>, Vec<String>) {
+pub fn split(mut lines: Vec<Line>) -> (Vec<Line>, Vec<String>) {
     // The footer starts at its marker, or at the first of a trailing run of residue,
     // provided only short lines (tags, residue) follow.
     let mut start = lines.len();
@@ -94,31 +96,25 @@ pub fn split(lines: &[Line]) -> (Vec<Line>, Vec<String>) {
         }
         if is_footer_start(t) || is_residue(t) {
             start = i;
-        } else if t.chars().count() > 120 || super::lines::ends_sentence(t) {
+        } else if t.len() > 480 || t.chars().count() > 120 || super::lines::ends_sentence(t) {
             break;
         }
     }
     let mut tags = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for line in &lines[start..] {
         let t = line.text.as_str();
-        if !t.is_empty() && !is_residue(t) && !is_footer_start(t) && !tags.iter().any(|x| x == t) {
+        if !t.is_empty() && !is_residue(t) && !is_footer_start(t) && seen.insert(t) {
             tags.push(t.to_string());
         }
     }
-    let body = lines[..start]
-        .iter()
-        .map(|l| {
-            if is_residue(&l.text) {
-                Line {
-                    text: String::new(),
-                    indent: 0,
-                }
-            } else {
-                l.clone()
-            }
-        })
-        .collect();
-    (body, tags)
+    lines.truncate(start);
+    for line in &mut lines {
+        if is_residue(&line.text) {
+            line.text.clear();
+        }
+    }
+    (lines, tags)
 }
 
 #[cfg(test)]
@@ -129,7 +125,7 @@ mod tests {
     #[test]
     fn russian_footer() {
         let text = "Text of the statement.\n\nДополнительные материалы\n\n  • Фото\n\nФотоальбом\n\n1 из 1 фотографий в альбоме\n\nНекорректно указаны даты\nДополнительные инструменты поиска\n\nМеждународная безопасность\n";
-        let (body, tags) = split(&lines::split(text));
+        let (body, tags) = split(lines::split(text));
         assert_eq!(tags, ["Международная безопасность"]);
         assert_eq!(body.iter().filter(|l| !l.is_blank()).count(), 1);
     }
@@ -137,7 +133,7 @@ mod tests {
     #[test]
     fn english_footer() {
         let text = "Text.\n\nAdditional materials\n\n\nEuropean Union (EU)\n\nNATO (North Atlantic Treaty Organization)\n\nAdvanced settings";
-        let (_, tags) = split(&lines::split(text));
+        let (_, tags) = split(lines::split(text));
         assert_eq!(
             tags,
             [

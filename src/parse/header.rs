@@ -148,6 +148,14 @@ fn is_header_line(text: &str) -> bool {
 pub fn read(lines: &[Line], looks_like_label: impl Fn(&str) -> bool, guess_title: bool) -> Header {
     let mut h = Header::default();
     let mut context = false; // a date line or breadcrumb: the next line is the title
+                             // Short lines above the date line are navigation, whatever the section is called.
+    let date_at = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.is_blank())
+        .take(4)
+        .find(|(_, l)| date_line(&l.text).is_some())
+        .map(|(i, _)| i);
     let mut i = 0;
     let mut seen = 0;
     while i < lines.len() && seen < 12 {
@@ -157,7 +165,13 @@ pub fn read(lines: &[Line], looks_like_label: impl Fn(&str) -> bool, guess_title
             continue;
         }
         seen += 1;
-        if is_breadcrumb(text) || super::footer::is_residue(text) {
+        let above_date =
+            date_at.is_some_and(|d| i < d) && text.chars().count() < 80 && !ends_sentence(text);
+        if let Some(langs) = languages(text) {
+            if h.languages.is_empty() {
+                h.languages = langs;
+            }
+        } else if above_date || is_breadcrumb(text) || super::footer::is_residue(text) {
             context = true;
         } else if let Some((date, time)) = date_line(text) {
             h.date = h.date.or(date);
@@ -165,10 +179,6 @@ pub fn read(lines: &[Line], looks_like_label: impl Fn(&str) -> bool, guess_title
             context = true;
         } else if is_doc_number(text) {
             h.source_number.get_or_insert_with(|| text.to_string());
-        } else if let Some(langs) = languages(text) {
-            if h.languages.is_empty() {
-                h.languages = langs;
-            }
         } else if let Some((title, used)) = (h.title.is_none())
             .then(|| title_at(lines, i, context, guess_title, &looks_like_label))
             .flatten()
@@ -194,8 +204,19 @@ fn title_at(
     looks_like_label: &impl Fn(&str) -> bool,
 ) -> Option<(String, usize)> {
     let first = lines[i].text.as_str();
-    if looks_like_label(first) || super::body::is_toc_marker(first) {
+    if super::body::is_toc_marker(first) {
         return None;
+    }
+    if looks_like_label(first) {
+        // `Sergey Lavrov: "..."` is a title only where the header says so: after the date
+        // line and before the document number or language versions.
+        let next = lines[i + 1..].iter().find(|l| !l.is_blank());
+        let header_follows =
+            next.is_some_and(|l| is_doc_number(&l.text) || languages(&l.text).is_some());
+        if !(context && header_follows && !ends_sentence(first)) {
+            return None;
+        }
+        return Some((first.to_string(), 1));
     }
     // A title may run over several lines with no blank line between.
     let mut title = first.to_string();

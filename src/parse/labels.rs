@@ -216,7 +216,7 @@ fn role(name: &str) -> Option<Role> {
         }
         _ => {}
     }
-    if words <= 4 && (first == "question" || first == "вопрос") {
+    if words <= 6 && (first == "question" || first == "вопрос") {
         return Some(Role::Question);
     }
     is_name(name).then_some(Role::Name)
@@ -257,7 +257,7 @@ pub fn split(par: &str) -> Option<Label<'_>> {
                 colon = Some((i, c.len_utf8()));
                 break;
             }
-            '!' | '?' | ',' | ';' | '«' | '"' | '“' if depth == 0 => return None,
+            '!' | '?' | ',' | ';' if depth == 0 => return None,
             // Initials (`S.V. Lavrov`) keep their dots; a sentence end does not.
             '.' if depth == 0 && par[i + 1..].starts_with(' ') && !is_initial(&par[..i]) => {
                 return None
@@ -371,6 +371,12 @@ mod tests {
         assert_eq!(lab("Foreign Minister Ivanov:").unwrap().2, "");
         assert_eq!(lab("SERGEY LAVROV: Well.").unwrap().3, Role::Name);
         assert_eq!(lab("Q: Why?").unwrap().3, Role::Question);
+        let l = lab("Вопрос агентства «Интерфакс»: Как?").unwrap();
+        assert_eq!(
+            (l.0.as_str(), l.3),
+            ("Вопрос агентства «Интерфакс»", Role::Question)
+        );
+        assert_eq!(lab("Question\u{a0}: Why?").unwrap().0, "Question");
         assert_eq!(lab("A: Because.").unwrap().3, Role::Answer);
         assert_eq!(lab("Question 3: Why?").unwrap().3, Role::Question);
         assert_eq!(

@@ -23,22 +23,33 @@ fn is_space(c: char) -> bool {
 
 /// Splits text into lines on any line end (`\r\n`, `\n`, `\r`, U+2028/9).
 pub fn split(text: &str) -> Vec<Line> {
+    let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(text.len() / 64 + 1);
-    let mut rest = text;
-    while !rest.is_empty() {
-        let (line, next) = match rest.find(['\n', '\r', '\u{2028}', '\u{2029}']) {
-            Some(i) => {
-                let c = rest[i..].chars().next().unwrap_or('\n');
-                let mut end = i + c.len_utf8();
-                if c == '\r' && rest[end..].starts_with('\n') {
-                    end += 1;
-                }
-                (&rest[..i], &rest[end..])
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        // U+2028 and U+2029 are E2 80 A8/A9 in UTF-8.
+        let sep = match b {
+            b'\n' => 1,
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
+            b'\r' => 1,
+            0xE2 if bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
+            {
+                3
             }
-            None => (rest, ""),
+            _ => 0,
         };
-        out.push(normalise_line(line));
-        rest = next;
+        if sep == 0 {
+            i += 1;
+            continue;
+        }
+        out.push(normalise_line(&text[start..i]));
+        i += sep;
+        start = i;
+    }
+    if start < bytes.len() {
+        out.push(normalise_line(&text[start..]));
     }
     out
 }
@@ -61,13 +72,50 @@ fn normalise_line(line: &str) -> Line {
     }
 }
 
+/// Whether bytes need no whitespace normalising: no leading, trailing or double
+/// spaces, no tabs or other control spaces, no Unicode spaces (NBSP, U+2000–U+200B,
+/// U+202F, U+205F, U+2060, U+3000, U+FEFF, U+1680, U+0085).
+fn is_clean(b: &[u8]) -> bool {
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b' ' => {
+                if prev_space {
+                    return false;
+                }
+                prev_space = true;
+                i += 1;
+                continue;
+            }
+            b'\t' | 0x0B | 0x0C | b'\r' | b'\n' => return false,
+            0xC2 if matches!(b.get(i + 1), Some(0xA0 | 0x85)) => return false,
+            0xE1 if b.get(i + 1) == Some(&0x9A) && b.get(i + 2) == Some(&0x80) => return false,
+            0xE2 if b.get(i + 1) == Some(&0x80)
+                && matches!(b.get(i + 2), Some(0x80..=0x8B | 0xA8 | 0xA9 | 0xAF)) =>
+            {
+                return false
+            }
+            0xE2 if b.get(i + 1) == Some(&0x81) && matches!(b.get(i + 2), Some(0x9F | 0xA0)) => {
+                return false
+            }
+            0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80) => return false,
+            0xEF if b.get(i + 1) == Some(&0xBB) && b.get(i + 2) == Some(&0xBF) => return false,
+            _ => {}
+        }
+        prev_space = false;
+        i += 1;
+    }
+    true
+}
+
 /// Trims and collapses every whitespace run (incl. NBSP, zero-width) to one space.
 pub fn collapse(s: &str) -> String {
-    let simple = s.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
-        && !s.starts_with(' ')
-        && !s.ends_with(' ')
-        && !s.contains("  ");
-    if simple {
+    if is_clean(s.as_bytes()) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
@@ -149,7 +197,9 @@ fn wrap_width(blocks: &[&[Line]]) -> Option<usize> {
         .filter(|b| b.len() > 1)
         .flat_map(|b| &b[..b.len() - 1])
         .collect();
-    if inner.len() < 2 {
+    // Wrapping shows on most lines; a list block in a page of one-line paragraphs does not.
+    let total: usize = blocks.iter().map(|b| b.len()).sum();
+    if inner.len() < 2 || inner.len() * 3 < total {
         return None;
     }
     let mut lens: Vec<usize> = inner.iter().map(|l| l.text.chars().count()).collect();
@@ -176,9 +226,46 @@ mod tests {
     }
 
     #[test]
+    fn clean_lines_pass_unchanged_and_odd_spaces_do_not() {
+        assert_eq!(collapse("Вопрос: Как дела?"), "Вопрос: Как дела?");
+        assert_eq!(collapse("a\u{2009}b\u{3000}c\u{85}d"), "a b c d");
+        assert_eq!(collapse("a\u{200b}b\u{feff}"), "ab");
+        assert_eq!(collapse("\u{a0}x\u{a0}"), "x");
+        for s in [
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\u{a0}b",
+            "a\u{2028}b",
+            "a\u{1680}b",
+        ] {
+            assert!(!is_clean(s.as_bytes()), "{s:?}");
+        }
+        let lines = split("a\u{2028}b\u{2029}c\r\rd");
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["a", "b", "c", "", "d"]);
+    }
+
+    #[test]
     fn unwrapped_lines_stay_paragraphs() {
         let lines = split("First sentence here.\nSecond one is here.\nThird.");
         assert_eq!(paragraphs(&lines, |_| false).len(), 3);
+    }
+
+    #[test]
+    fn a_list_among_one_line_paragraphs_is_not_wrapping() {
+        let mut text = String::from("Table of contents\n\n");
+        for i in 1..=8 {
+            text.push_str(&format!(
+                "{i}. A heading of about the same length number {i}\n"
+            ));
+        }
+        for _ in 0..20 {
+            text.push_str("\nA paragraph on one line, as page saves have them.\n");
+        }
+        let pars = paragraphs(&split(&text), |_| false);
+        assert_eq!(pars.len(), 1 + 8 + 20);
     }
 
     #[test]

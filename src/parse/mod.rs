@@ -60,9 +60,9 @@ pub fn parse_with_hints(
     {
         return Err(ParseError::Empty);
     }
-    let all = lines::split(text);
+    let mut all = lines::split(text);
     let head = header::read(&all, labels::looks_like_label, hints.title.is_none());
-    let (body_lines, tags) = footer::split(&all[head.body_start..]);
+    let (body_lines, tags) = footer::split(all.split_off(head.body_start.min(all.len())));
     let paragraphs = lines::paragraphs(&body_lines, labels::looks_like_label);
     if paragraphs.is_empty() {
         return Err(ParseError::NoText);
@@ -84,6 +84,9 @@ pub fn parse_with_hints(
             name: s.name.clone(),
         })
         .collect();
+    if let Some(t) = title.as_deref() {
+        title_speakers = body::speaking_in_title(t, title_speakers, registry);
+    }
     if title_speakers.is_empty() {
         if let Some(name) = hints.speaker.as_deref().filter(|n| !n.trim().is_empty()) {
             title_speakers.push(match registry.match_speaker(name) {
@@ -112,8 +115,10 @@ pub fn parse_with_hints(
     }
 
     let mut speakers = title_speakers.clone();
+    let mut listed: std::collections::HashSet<String> =
+        speakers.iter().map(|s| s.slug.clone()).collect();
     for s in body.speakers {
-        if !speakers.iter().any(|x| x.slug == s.slug) {
+        if listed.insert(s.slug.clone()) {
             speakers.push(s);
         }
     }
@@ -129,13 +134,27 @@ pub fn parse_with_hints(
             })
             .collect(),
     };
-    let date = head.date.or(facts.date).or(hints.date);
+    let source_number = head.source_number.or_else(|| hints.source_number.clone());
+    // `867-05-05-2023`: the document number ends with the day it was published.
+    let number_date = source_number.as_deref().and_then(|n| {
+        let mut parts = n.rsplitn(4, '-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        chrono::NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    });
+    let date = head.date.or(facts.date).or(number_date).or(hints.date);
     let language = hints
         .language
         .clone()
         .unwrap_or_else(|| detect_language(&body.segments));
     let mut languages = if head.languages.is_empty() {
-        hints.languages.clone()
+        // A row may give locales (`ru-RU`); the statement lists ISO 639-1 codes.
+        hints
+            .languages
+            .iter()
+            .filter_map(|l| l.split(['-', '_']).next())
+            .map(|l| l.trim().to_lowercase())
+            .filter(|l| !l.is_empty())
+            .collect()
     } else {
         head.languages
     };
@@ -161,7 +180,7 @@ pub fn parse_with_hints(
         kind,
         language,
         languages,
-        source_number: head.source_number.or_else(|| hints.source_number.clone()),
+        source_number,
         source_url: hints.source_url.clone(),
         forums,
         speakers,

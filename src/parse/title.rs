@@ -76,7 +76,20 @@ fn is_place(s: &str) -> bool {
             w.chars().next().is_some_and(char::is_uppercase)
                 || matches!(
                     *w,
-                    "de" | "del" | "am" | "on" | "upon" | "la" | "le" | "na" | "на"
+                    "de" | "del"
+                        | "am"
+                        | "on"
+                        | "upon"
+                        | "la"
+                        | "le"
+                        | "na"
+                        | "на"
+                        | "region"
+                        | "oblast"
+                        | "область"
+                        | "край"
+                        | "район"
+                        | "город"
                 )
         })
 }
@@ -96,7 +109,39 @@ pub fn title_case_if_caps(s: &str) -> String {
         }
         start = !c.is_alphanumeric() && c != '\'' && c != '’';
     }
-    out
+    // Particles inside a name stay small: `Dominique de Villepin`, `Rostov-on-Don`.
+    out.split(' ')
+        .enumerate()
+        .map(|(i, w)| {
+            let lower = w.to_lowercase();
+            if i > 0
+                && matches!(
+                    lower.as_str(),
+                    "de" | "da"
+                        | "di"
+                        | "del"
+                        | "van"
+                        | "von"
+                        | "der"
+                        | "den"
+                        | "du"
+                        | "la"
+                        | "le"
+                        | "al"
+                        | "bin"
+                        | "ibn"
+                        | "of"
+                        | "the"
+                        | "and"
+                )
+            {
+                lower
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Word stems that name each kind, in the order they are tested.
@@ -177,6 +222,14 @@ mod tests {
         assert_eq!(f.place.as_deref(), Some("Москва"));
         let f = facts("Remarks at the meeting (New York, 12 May 2010)");
         assert_eq!(f.place.as_deref(), Some("New York"));
+        assert_eq!(
+            title_case_if_caps("DOMINIQUE DE VILLEPIN"),
+            "Dominique de Villepin"
+        );
+        let f = facts("Выступление, Московская область, 3 марта 2022 г.");
+        assert_eq!(f.place.as_deref(), Some("Московская область"));
+        let f = facts("Statement following the talks, March 3, 2022");
+        assert_eq!(f.place, None);
         let f = facts("INTERVIEW ... ON JANUARY 23, 2003");
         assert_eq!(f.place, None);
         assert_eq!(f.date, NaiveDate::from_ymd_opt(2003, 1, 23));

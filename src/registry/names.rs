@@ -1,5 +1,6 @@
 //! Name matching: tokens, Russian case endings, and the lookup tables built once per registry.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use super::{Forum, Speaker};
@@ -160,19 +161,24 @@ const STOP_WORDS: &[&str] = &[
 /// One word of a text: as printed, in lower case (`ё` read as `е`), and whether it
 /// began with a capital letter.
 #[derive(Debug, Clone)]
-pub(super) struct Word {
-    pub lower: String,
-    pub original: String,
+pub(super) struct Word<'a> {
+    pub lower: Cow<'a, str>,
+    pub original: &'a str,
     pub capital: bool,
 }
 
 /// Splits text into words of letters and digits; everything else separates.
-pub(super) fn words(text: &str) -> Vec<Word> {
+pub(super) fn words(text: &str) -> Vec<Word<'_>> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| Word {
-            lower: lower(w),
-            original: w.to_owned(),
+            // Most words are in lower case already: no allocation for them.
+            lower: if w.chars().any(|c| c.is_uppercase() || c == 'ё') {
+                Cow::Owned(lower(w))
+            } else {
+                Cow::Borrowed(w)
+            },
+            original: w,
             capital: w.chars().next().is_some_and(char::is_uppercase),
         })
         .collect()
@@ -306,7 +312,10 @@ impl Index {
             for spelling in spellings {
                 let latin = crate::text::transliterate(spelling);
                 for text in [spelling, latin.as_str()] {
-                    let ws: Vec<String> = words(text).into_iter().map(|w| w.lower).collect();
+                    let ws: Vec<String> = words(text)
+                        .into_iter()
+                        .map(|w| w.lower.into_owned())
+                        .collect();
                     if seen.insert(ws.clone()) {
                         index.add_form(i, &ws);
                     }
@@ -368,7 +377,13 @@ impl Index {
     fn add_phrase(&mut self, forum: usize, name: &str, exact_case: bool) {
         let ws: Vec<String> = words(name)
             .into_iter()
-            .map(|w| if exact_case { w.original } else { w.lower })
+            .map(|w| {
+                if exact_case {
+                    w.original.to_owned()
+                } else {
+                    w.lower.into_owned()
+                }
+            })
             .filter(|w| exact_case || !STOP_WORDS.contains(&w.as_str()))
             .collect();
         let Some(first) = ws.first() else { return };
@@ -390,10 +405,10 @@ impl Index {
     pub fn match_name(&self, name: &str) -> Option<usize> {
         // A parenthesised note is not part of the name.
         let name = name.split('(').next().unwrap_or(name);
-        let ws: Vec<String> = words(name)
+        let ws: Vec<Cow<'_, str>> = words(name)
             .into_iter()
             .map(|w| w.lower)
-            .filter(|w| !self.role_words.contains(w.as_str()))
+            .filter(|w| !self.role_words.contains(w.as_ref()))
             .collect();
         if ws.is_empty() || ws.len() > 6 {
             return None;
@@ -411,7 +426,7 @@ impl Index {
             last > 0 && ws[1..].iter().all(|w| w.chars().count() == 1) && ws[0].chars().count() > 1;
         let orders = [(last, &ws[..last]), (0, &ws[1..])];
         for &(pos, others) in &orders[..if surname_first { 2 } else { 1 }] {
-            for &f in self.by_surname.get(&ws[pos]).into_iter().flatten() {
+            for &f in self.by_surname.get(ws[pos].as_ref()).into_iter().flatten() {
                 let form = &self.forms[f];
                 let ok = if others.is_empty() {
                     self.sole_bearer(&form.surname).is_some()
@@ -450,7 +465,14 @@ impl Index {
         let ws = words(title);
         let mut out: Vec<usize> = Vec::new();
         for (i, w) in ws.iter().enumerate() {
-            let exact = self.by_surname.get(&w.lower).into_iter().flatten();
+            // Once the speaking party is named, `talks with X` and `переговоров с X`
+            // name the other side, not a speaker (whose turns, if published, carry
+            // labels). Before it, `Interview with Igor Ivanov` names the speaker.
+            if !out.is_empty() && (w.lower == "with" || w.original == "с" || w.original == "со")
+            {
+                break;
+            }
+            let exact = self.by_surname.get(w.lower.as_ref()).into_iter().flatten();
             let inflected = if is_cyrillic_word(&w.lower) {
                 self.by_surname_key.get(key(&w.lower))
             } else {
@@ -503,7 +525,7 @@ impl Index {
                 .given
                 .iter()
                 .zip(after)
-                .all(|(g, w)| w.lower.chars().count() == 1 && g.starts_with(&w.lower))
+                .all(|(g, w)| w.lower.chars().count() == 1 && g.starts_with(w.lower.as_ref()))
     }
 
     /// Whether the word before position `i` is a given name or a capital initial (of
@@ -513,7 +535,7 @@ impl Index {
         i > 0 && {
             let prev = &ws[i - 1];
             (prev.capital && prev.lower.chars().count() == 1)
-                || self.given_names.contains(&prev.lower)
+                || self.given_names.contains(prev.lower.as_ref())
         }
     }
 
@@ -524,19 +546,19 @@ impl Index {
         let content: Vec<(usize, &str)> = all
             .iter()
             .enumerate()
-            .filter(|(_, w)| !STOP_WORDS.contains(&w.lower.as_str()))
-            .map(|(i, w)| (i, w.lower.as_str()))
+            .filter(|(_, w)| !STOP_WORDS.contains(&w.lower.as_ref()))
+            .map(|(i, w)| (i, w.lower.as_ref()))
             .collect();
         let mut hits: Vec<(usize, usize)> = Vec::new();
         for (i, w) in all.iter().enumerate() {
-            for &p in self.by_first_word.get(&w.original).into_iter().flatten() {
+            for &p in self.by_first_word.get(w.original).into_iter().flatten() {
                 let phrase = &self.phrases[p];
                 if phrase.exact_case
                     && all.len() - i >= phrase.words.len()
                     && all[i..]
                         .iter()
                         .zip(&phrase.words)
-                        .all(|(w, p)| w.original == *p)
+                        .all(|(w, p)| w.original == p)
                 {
                     hits.push((i, phrase.forum));
                 }
