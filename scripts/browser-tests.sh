@@ -8,14 +8,21 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 chromium="${CHROMIUM:-/usr/bin/chromium}"
+if [[ ! -x "$chromium" && "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+  echo "installing Debian's chromium for the browser tests" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 if [[ ! -x "$chromium" ]]; then
   echo "Chromium not found at $chromium. On Debian, as root: apt-get update && apt-get install -y chromium" >&2
   exit 1
 fi
 command -v node >/dev/null || { echo "node is required (Debian: apt-get install -y nodejs npm)" >&2; exit 1; }
 
-if [[ -z "${COMMUNIQUE_BIN:-}" && ! -x target/release/communique && ! -x target/debug/communique ]]; then
+# Test the binary of the current sources, never a stale build.
+if [[ -z "${COMMUNIQUE_BIN:-}" ]]; then
   cargo build --bin communique
+  export COMMUNIQUE_BIN="$root/target/debug/communique"
 fi
 
 cd tests/browser
