@@ -190,6 +190,7 @@ async fn identity_by_number_title_and_text() {
     );
     let loaded = store::load_statement(&pool, &id).await.unwrap().unwrap();
     assert_eq!(loaded.title.as_deref(), Some("Title B"));
+    assert_fts_in_sync(&pool).await;
 
     // Same text and title, but another number: never the same statement.
     let other = sample(
@@ -415,6 +416,17 @@ async fn assert_fts_in_sync(pool: &SqlitePool) {
         .await
         .unwrap_or_else(|e| panic!("{table} out of sync: {e}"));
     }
+    // Search's narrow copy of each turn's metadata, statement date and year included.
+    let drift = count(
+        pool,
+        "SELECT (SELECT count(*) FROM (
+                   SELECT rowid, statement_pk, kind, speaker, year, date FROM segment_meta
+                   EXCEPT SELECT s.rowid, s.statement_pk, s.kind, s.speaker, st.year, st.date
+                     FROM segments s JOIN statements st ON st.pk = s.statement_pk))
+              + (SELECT count(*) FROM segments) - (SELECT count(*) FROM segment_meta)",
+    )
+    .await;
+    assert_eq!(drift, 0, "segment_meta out of sync with segments");
 }
 
 async fn matches(pool: &SqlitePool, query: &str) -> i64 {

@@ -297,30 +297,32 @@ fn matching(sql: &mut Sql, plan: &Plan, tables: &Tables, ranked: bool) -> Option
     }
 }
 
-/// Conditions on the turn `s` and statement `st` from the filters.
-fn filter_sql(sql: &mut Sql, f: &Filters) -> (String, String) {
-    let mut seg = vec!["s.kind <> 'heading'".to_string()];
+/// Conditions from the filters: on the turn (columns `kind`, `speaker` of alias `seg`)
+/// and on its statement, through the turn's `segment_meta` row `m` (statement, year,
+/// date) and, only when `true` is returned, a joined `statements` row `st`.
+fn filter_sql(sql: &mut Sql, f: &Filters, seg: &str) -> (String, String, bool) {
+    let mut turn = vec![format!("{seg}.kind <> 'heading'")];
     if let Some(v) = &f.speaker {
-        seg.push(format!("s.speaker = {}", sql.text(v)));
+        turn.push(format!("{seg}.speaker = {}", sql.text(v)));
     }
     if let Some(v) = &f.turn {
-        seg.push(format!("s.kind = {}", sql.text(v)));
+        turn.push(format!("{seg}.kind = {}", sql.text(v)));
     }
     let mut st = vec!["1 = 1".to_string()];
     if let Some(v) = &f.forum {
         st.push(format!(
-            "EXISTS (SELECT 1 FROM statement_forums sf WHERE sf.statement_pk = st.pk AND sf.forum = {})",
+            "EXISTS (SELECT 1 FROM statement_forums sf WHERE sf.statement_pk = m.statement_pk AND sf.forum = {})",
             sql.text(v)
         ));
     }
     if let Some(v) = f.year {
-        st.push(format!("st.year = {}", sql.param(Value::Int(v))));
+        st.push(format!("m.year = {}", sql.param(Value::Int(v))));
     }
     if let Some(v) = &f.from {
-        st.push(format!("st.date >= {}", sql.text(v)));
+        st.push(format!("m.date >= {}", sql.text(v)));
     }
     if let Some(v) = &f.to {
-        st.push(format!("st.date <= {}", sql.text(v)));
+        st.push(format!("m.date <= {}", sql.text(v)));
     }
     if let Some(v) = &f.kind {
         st.push(format!("st.kind = {}", sql.text(v)));
@@ -328,7 +330,8 @@ fn filter_sql(sql: &mut Sql, f: &Filters) -> (String, String) {
     if let Some(v) = &f.lang {
         st.push(format!("st.language = {}", sql.text(v)));
     }
-    (seg.join(" AND "), st.join(" AND "))
+    let join = f.kind.is_some() || f.lang.is_some();
+    (turn.join(" AND "), st.join(" AND "), join)
 }
 
 /// Runs a search: the page of hits with snippets, the total and the facets.
@@ -340,27 +343,33 @@ pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Result
     };
     let titles = matching(&mut sql, req.plan, &TITLES, ranked)
         .unwrap_or_else(|| "SELECT 0 AS rowid, 0.0 AS score WHERE 0".into());
-    let (seg_filter, st_filter) = filter_sql(&mut sql, req.filters);
+    let (meta_filter, st_filter, join_st) = filter_sql(&mut sql, req.filters, "m");
+    let (seg_filter, _, _) = filter_sql(&mut sql, req.filters, "s");
+    let st_join = if join_st {
+        "JOIN statements st ON st.pk = m.statement_pk"
+    } else {
+        ""
+    };
     let w = TITLE_WEIGHT;
     // One materialised pass over every matching turn feeds the page, total and facets.
+    // It reads the narrow `segment_meta` rows, never the wide `segments` ones that carry
+    // the text, and `statements` only for the filters that need it (kind, language).
     let mut text = format!(
         "WITH body(rowid, score) AS MATERIALIZED ({bodies}),
          titles(pk, score) AS MATERIALIZED ({titles}),
          hits(rowid, pk, score, title_only, speaker, year, date) AS MATERIALIZED (
-           SELECT s.rowid, s.statement_pk, b.score + {w} * COALESCE(t.score, 0.0), 0,
-                  s.speaker, st.year, st.date
-             FROM body b JOIN segments s ON s.rowid = b.rowid
-             JOIN statements st ON st.pk = s.statement_pk
-             LEFT JOIN titles t ON t.pk = s.statement_pk
-            WHERE {seg_filter} AND {st_filter}
+           SELECT m.rowid, m.statement_pk, b.score + {w} * COALESCE(t.score, 0.0), 0,
+                  m.speaker, m.year, m.date
+             FROM body b JOIN segment_meta m ON m.rowid = b.rowid {st_join}
+             LEFT JOIN titles t ON t.pk = m.statement_pk
+            WHERE {meta_filter} AND {st_filter}
            UNION ALL
-           SELECT s.rowid, s.statement_pk, {w} * t.score, 1, s.speaker, st.year, st.date
-             FROM titles t JOIN statements st ON st.pk = t.pk
-             JOIN segments s ON s.rowid = (
+           SELECT m.rowid, m.statement_pk, {w} * t.score, 1, m.speaker, m.year, m.date
+             FROM titles t JOIN segment_meta m ON m.rowid = (
                   SELECT s.rowid FROM segments s WHERE s.statement_pk = t.pk AND {seg_filter}
-                   ORDER BY s.n LIMIT 1)
+                   ORDER BY s.n LIMIT 1) {st_join}
             WHERE {st_filter} AND t.pk NOT IN (
-                  SELECT s.statement_pk FROM body b JOIN segments s ON s.rowid = b.rowid))"
+                  SELECT m.statement_pk FROM body b JOIN segment_meta m ON m.rowid = b.rowid))"
     );
     let order = match req.sort {
         Sort::Relevance => "score, rowid",
@@ -399,8 +408,9 @@ pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Result
                 SELECT rowid, title_only, score, date
                   FROM hits ORDER BY {order} LIMIT {limit} OFFSET {offset})
              UNION ALL SELECT 'total', NULL, count(*), NULL, NULL, NULL, NULL FROM hits
-             UNION ALL SELECT 'forum', sf.forum, count(*), NULL, NULL, NULL, NULL
-                FROM hits h CROSS JOIN statement_forums sf ON sf.statement_pk = h.pk
+             UNION ALL SELECT 'forum', sf.forum, sum(h.n), NULL, NULL, NULL, NULL
+                FROM (SELECT pk, count(*) AS n FROM hits GROUP BY pk) h
+                CROSS JOIN statement_forums sf ON sf.statement_pk = h.pk
                GROUP BY sf.forum
              UNION ALL SELECT 'speaker', speaker, count(*), NULL, NULL, NULL, NULL
                 FROM hits WHERE speaker IS NOT NULL GROUP BY speaker
