@@ -7,13 +7,10 @@
 //! to store and index the same turn texts: a table of bodies with the two FTS5 indexes
 //! of the archive, fed by the same triggers, nothing else; the importer's target is 0.8×.
 
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use rand::rngs::SmallRng;
-use rand::{Rng, SeedableRng};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
 
@@ -192,185 +189,24 @@ fn db_size(db: &Path) -> u64 {
         .sum()
 }
 
-/// Writes `docs` page saves under `dir` unless a complete corpus is there; returns its
-/// size in bytes. Deterministic: the same seed gives the same corpus.
+/// Writes `docs` page saves of the synthetic corpus (`communique::corpus`, seed 1)
+/// under `dir` unless a complete corpus is there; returns its size in bytes.
 fn generate(dir: &Path, docs: usize) -> anyhow::Result<u64> {
     let done = dir.join(".complete");
     if let Ok(bytes) = std::fs::read_to_string(&done) {
         return Ok(bytes.trim().parse()?);
     }
-    let words = vocabulary()?;
-    let mut rng = SmallRng::seed_from_u64(docs as u64);
+    let generator = communique::corpus::Generator::new(1);
     let mut total = 0u64;
     for i in 0..docs {
         let folder = dir.join(format!("{:03}", i / PER_FOLDER));
         if i % PER_FOLDER == 0 {
             std::fs::create_dir_all(&folder)?;
         }
-        let page = page(i, &words, &mut rng);
-        total += page.len() as u64;
-        std::fs::write(folder.join(format!("{i:06}.txt")), page)?;
+        let doc = generator.document(i as u64);
+        total += doc.bytes.len() as u64;
+        std::fs::write(folder.join(&doc.meta.file), &doc.bytes)?;
     }
     std::fs::write(&done, total.to_string())?;
     Ok(total)
-}
-
-/// Words of the sample pages and real transcripts, with their frequencies (a word
-/// appears as often as in the texts), English and Russian apart.
-struct Words {
-    en: Vec<String>,
-    ru: Vec<String>,
-}
-
-fn vocabulary() -> anyhow::Result<Words> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<PathBuf> = Vec::new();
-    for dir in ["corpus", "tests/fixtures/real"] {
-        for entry in std::fs::read_dir(root.join(dir))? {
-            let path = entry?.path();
-            if path.extension().is_some_and(|e| e == "txt") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    let mut words = Words {
-        en: Vec::new(),
-        ru: Vec::new(),
-    };
-    for file in files {
-        let text = std::fs::read_to_string(&file)?;
-        for word in text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.len() > 1)
-        {
-            if word
-                .chars()
-                .any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c)))
-            {
-                words.ru.push(word.to_string());
-            } else if word.is_ascii() {
-                words.en.push(word.to_string());
-            }
-        }
-    }
-    Ok(words)
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const MONTHS_RU: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-];
-const PLACES: [&str; 8] = [
-    "Moscow", "Minsk", "Astana", "Beijing", "New York", "Geneva", "Almaty", "Tashkent",
-];
-const FORUMS: [&str; 6] = ["CSTO", "CIS", "SCO", "BRICS", "OSCE", "CICA"];
-
-fn sentence(words: &[String], rng: &mut SmallRng) -> String {
-    let n = rng.random_range(8..28);
-    let mut s = String::new();
-    for i in 0..n {
-        if i > 0 {
-            s.push(' ');
-        }
-        let w = &words[rng.random_range(0..words.len())];
-        if i == 0 {
-            let mut c = w.chars();
-            if let Some(first) = c.next() {
-                s.extend(first.to_uppercase());
-                s.push_str(c.as_str());
-            }
-        } else {
-            s.push_str(&w.to_lowercase());
-        }
-    }
-    s.push('.');
-    s
-}
-
-fn paragraph(words: &[String], rng: &mut SmallRng) -> String {
-    let n = rng.random_range(2..6);
-    (0..n)
-        .map(|_| sentence(words, rng))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// One page save of about 8 kB: date line, title with place and date, document number,
-/// language versions, opening remarks, questions and answers, footer tags. One in five
-/// is Russian.
-fn page(i: usize, words: &Words, rng: &mut SmallRng) -> String {
-    let russian = i % 5 == 4;
-    let year = 2004 + (i % 20);
-    let month = rng.random_range(0..12);
-    let day = rng.random_range(1..29);
-    let place = PLACES[rng.random_range(0..PLACES.len())];
-    let forum = FORUMS[rng.random_range(0..FORUMS.len())];
-    let mut out = String::new();
-    let vocab = if russian { &words.ru } else { &words.en };
-    if russian {
-        let _ = writeln!(out, "{day} {} {year}12:00\n", MONTHS_RU[month]);
-        let topic = sentence(vocab, rng);
-        let _ = writeln!(
-            out,
-            "Выступление и ответы на вопросы СМИ Министра иностранных дел Российской Федерации С.В.Лаврова ({topic}), Москва, {day} {} {year} года\n",
-            MONTHS_RU[month]
-        );
-    } else {
-        let _ = writeln!(out, "{day} {} {year}12:00\n", MONTHS[month]);
-        let topic = sentence(vocab, rng);
-        let _ = writeln!(
-            out,
-            "Foreign Minister Sergey Lavrov’s remarks and answers to media questions following the {forum} ministerial meeting ({}), {place}, {} {day}, {year}\n",
-            topic.trim_end_matches('.'),
-            MONTHS[month]
-        );
-    }
-    let _ = writeln!(out, "{}-{day:02}-{:02}-{year}\n", 100 + i, month + 1);
-    let _ = writeln!(out, "  • en-GB1 ru-RU1\n");
-    let (question, answer) = if russian {
-        ("Вопрос", "С.В.Лавров")
-    } else {
-        ("Question", "Sergey Lavrov")
-    };
-    for _ in 0..3 {
-        let _ = writeln!(out, "{}\n", paragraph(vocab, rng));
-    }
-    while out.len() < 7800 {
-        let _ = writeln!(out, "{question}: {}\n", paragraph(vocab, rng));
-        let _ = writeln!(out, "{answer}: {}\n", paragraph(vocab, rng));
-        if rng.random_bool(0.5) {
-            let _ = writeln!(out, "{}\n", paragraph(vocab, rng));
-        }
-    }
-    if russian {
-        out.push_str("Дополнительные материалы\n\n\nСодружество Независимых Государств (СНГ)\n");
-    } else {
-        out.push_str("Additional materials\n\n\nCommonwealth of Independent States (CIS)\n");
-    }
-    out
 }
