@@ -8,6 +8,8 @@
 //! Each file is imported into a fresh archive by the release binary under
 //! `/usr/bin/time -v`; rows/s, MB/s and the peak resident memory are printed.
 
+mod common;
+
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -194,19 +196,8 @@ fn import(db: &Path, file: &Path) -> anyhow::Result<Run> {
         .output()?;
     let seconds = started.elapsed().as_secs_f64();
     let stats = std::fs::read_to_string(&stats)?;
-    let max_rss_kb = stats
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("Maximum resident set size (kbytes): ")
-        })
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
-    let summary = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .last()
-        .unwrap_or("")
-        .to_string();
+    let max_rss_kb = common::max_rss_kb(&stats);
+    let summary = common::last_line(&output.stdout);
     Ok(Run {
         seconds,
         max_rss_kb,

@@ -7,6 +7,8 @@
 //! to store and index the same turn texts: a table of bodies with the two FTS5 indexes
 //! of the archive, fed by the same triggers, nothing else; the importer's target is 0.8×.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -92,19 +94,8 @@ fn import(db: &Path, corpus: &Path) -> anyhow::Result<Run> {
         db.with_extension("log").display()
     );
     let stats = std::fs::read_to_string(&stats)?;
-    let max_rss_kb = stats
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("Maximum resident set size (kbytes): ")
-        })
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
-    let summary = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .last()
-        .unwrap_or("")
-        .to_string();
+    let max_rss_kb = common::max_rss_kb(&stats);
+    let summary = common::last_line(&output.stdout);
     Ok(Run {
         seconds,
         max_rss_kb,
