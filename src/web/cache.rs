@@ -188,7 +188,7 @@ pub async fn conditional_and_cached(
     if !cacheable {
         return next.run(request).await;
     }
-    let Ok(generation) = crate::db::store::generation(&state.db).await else {
+    let Ok(generation) = state.generation().await else {
         // The handler will meet the same database failure and report it.
         return next.run(request).await;
     };
