@@ -60,12 +60,24 @@ pub fn parse_with_hints(
     {
         return Err(ParseError::Empty);
     }
-    let mut all = lines::split(text);
-    let head = header::read(&all, labels::looks_like_label, hints.title.is_none());
-    let (body_lines, tags) = footer::split(all.split_off(head.body_start.min(all.len())));
-    let paragraphs = lines::paragraphs(&body_lines, labels::looks_like_label);
+    let all = lines::split(text);
+    let mut head = header::read(&all, labels::looks_like_label, hints.title.is_none());
+    let body_start = head.body_start.min(all.len());
+    let (body_lines, mut tags) = footer::split(all[body_start..].to_vec());
+    let mut paragraphs = lines::paragraphs(&body_lines, labels::looks_like_label);
     if paragraphs.is_empty() {
-        return Err(ParseError::NoText);
+        // A page without a title line whose only text sits where a title would: that
+        // text is the statement, not its title.
+        let (first, count) = head.title_lines.ok_or(ParseError::NoText)?;
+        head.title = None;
+        let mut lines = all[first..first + count].to_vec();
+        lines.extend_from_slice(&all[body_start..]);
+        let (body_lines, footer_tags) = footer::split(lines);
+        paragraphs = lines::paragraphs(&body_lines, labels::looks_like_label);
+        tags = footer_tags;
+        if paragraphs.is_empty() {
+            return Err(ParseError::NoText);
+        }
     }
 
     let title = head
