@@ -149,7 +149,8 @@ struct Meta {
     forums: String,
     /// JSON array of names.
     speakers: String,
-    /// First paragraph of the first answer, else of the first turn.
+    /// The start of the first answer, else of the first turn (paragraphs are separated
+    /// by blank lines; the summary quotes the first).
     summary: Option<String>,
 }
 
@@ -167,9 +168,9 @@ async fn metas(db: &SqlitePool, ids: &[String]) -> sqlx::Result<HashMap<String, 
             (SELECT ss.name FROM statement_speakers ss \
              WHERE ss.statement_pk = s.pk ORDER BY ss.position)) AS speakers, \
          coalesce( \
-            (SELECT json_extract(g.paragraphs, '$[0]') FROM segments g \
+            (SELECT substr(g.body, 1, 1000) FROM segments g \
              WHERE g.statement_pk = s.pk AND g.kind = 'answer' ORDER BY g.n LIMIT 1), \
-            (SELECT json_extract(g.paragraphs, '$[0]') FROM segments g \
+            (SELECT substr(g.body, 1, 1000) FROM segments g \
              WHERE g.statement_pk = s.pk AND g.kind <> 'heading' ORDER BY g.n LIMIT 1)) \
             AS summary \
          FROM statements s WHERE s.id IN (",
@@ -225,7 +226,12 @@ fn entry(base: &str, m: &Meta) -> Entry {
         updated: rfc3339(updated_at),
         updated_at,
         authors: speakers.iter().map(|s| xml_text(s)).collect(),
-        summary: xml_text(&first_sentence(m.summary.as_deref().unwrap_or(""))),
+        summary: xml_text(&first_sentence(
+            m.summary
+                .as_deref()
+                .and_then(|body| body.split("\n\n").next())
+                .unwrap_or(""),
+        )),
         summary_html: false,
         categories,
     }
