@@ -481,6 +481,26 @@ async fn search_feed_entries_are_the_matching_turns_linking_to_their_anchors() {
     }
     let title = feed.title.clone().unwrap().content;
     assert!(title.contains("CSTO"), "{title}");
+    // Entry titles say whose turn it is, then the statement.
+    let titled = |suffix: &str| {
+        feed.entries
+            .iter()
+            .find(|e| {
+                link(e).contains("answers-to-media-questions-csto") && link(e).ends_with(suffix)
+            })
+            .map(|e| e.title.clone().unwrap().content)
+            .unwrap_or_else(|| panic!("no entry for {suffix}"))
+    };
+    assert!(
+        titled("#q1").starts_with("Question 1: Foreign Minister Sergey Lavrov’s answers"),
+        "{}",
+        titled("#q1")
+    );
+    assert!(
+        titled("#a1").starts_with("Sergey Lavrov, answer 1: Foreign Minister"),
+        "{}",
+        titled("#a1")
+    );
     assert_eq!(
         self_and_alternate(&feed),
         (

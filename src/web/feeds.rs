@@ -255,19 +255,24 @@ fn hit_entry(base: &str, hit: &Hit, meta: &Meta, grouped: bool) -> Entry {
     let seg = &hit.segment;
     if !grouped {
         e.id = link.clone();
+        let turn = match (seg.kind.as_str(), seg.exchange) {
+            ("answer", Some(n)) => format!("Answer {n}"),
+            ("question", Some(n)) => format!("Question {n}"),
+            ("answer", None) => "Answer".to_owned(),
+            ("question", None) => "Question".to_owned(),
+            _ => "Remarks".to_owned(),
+        };
+        // `Sergey Lavrov, answer 3: Title`; a label that only names the turn
+        // (`Question`, `Answer`) is not repeated: `Question 1: Title`.
         let who = seg
             .speaker_name
             .clone()
             .or_else(|| seg.label.clone())
-            .unwrap_or_else(|| "Unnamed".to_owned());
-        let turn = match (seg.kind.as_str(), seg.exchange) {
-            ("answer", Some(n)) => format!("answer {n}"),
-            ("question", Some(n)) => format!("question {n}"),
-            ("answer", None) => "answer".to_owned(),
-            ("question", None) => "question".to_owned(),
-            _ => "remarks".to_owned(),
-        };
-        e.title = xml_text(&format!("{who}, {turn}: {}", e.title));
+            .filter(|w| !turn.to_lowercase().starts_with(&w.to_lowercase()));
+        e.title = xml_text(&match who {
+            Some(who) => format!("{who}, {}: {}", turn.to_lowercase(), e.title),
+            None => format!("{turn}: {}", e.title),
+        });
         // A turn is by its speaker; a press question falls back to the feed's author.
         e.authors = seg.speaker_name.iter().map(|n| xml_text(n)).collect();
     }
