@@ -469,6 +469,13 @@ async fn api_urls(a: &Archive, query: &str) -> Vec<String> {
 async fn search_feed_entries_are_the_matching_turns_linking_to_their_anchors() {
     let a = archive().await;
     let (feed, _) = a.feed("/search/feed.atom?q=CSTO").await;
+    assert!(
+        !feed
+            .links
+            .iter()
+            .any(|l| matches!(l.rel.as_deref(), Some("next" | "previous"))),
+        "one page only"
+    );
     let links: Vec<String> = feed.entries.iter().map(link).collect();
     assert!(links.len() >= 3, "{links:?}");
     // Newest first by default, the same turns as the API's search.
@@ -507,6 +514,28 @@ async fn search_feed_entries_are_the_matching_turns_linking_to_their_anchors() {
             format!("{BASE}/search/feed.atom?q=CSTO"),
             format!("{BASE}/search?q=CSTO")
         )
+    );
+
+    // A search of several pages links its neighbours (RFC 5005 paging).
+    let (feed, _) = a.feed("/search/feed.atom?q=CSTO&limit=2&page=2").await;
+    assert_eq!(feed.entries.len(), 2);
+    let rel = |rel: &str| {
+        feed.links
+            .iter()
+            .find(|l| l.rel.as_deref() == Some(rel))
+            .map(|l| l.href.clone())
+    };
+    assert_eq!(
+        rel("previous").as_deref(),
+        Some(format!("{BASE}/search/feed.atom?q=CSTO&limit=2").as_str())
+    );
+    assert_eq!(
+        rel("next").as_deref(),
+        Some(format!("{BASE}/search/feed.atom?q=CSTO&page=3&limit=2").as_str())
+    );
+    assert_eq!(
+        feed.entries.iter().map(link).collect::<Vec<_>>(),
+        api_urls(&a, "q=CSTO&sort=newest&limit=2&page=2").await
     );
 
     // `sort` is honoured when given.

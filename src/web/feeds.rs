@@ -28,7 +28,7 @@ use crate::db::browse::{self, ListQuery, StatementRow};
 use crate::db::search::Hit;
 use crate::model::Kind;
 use crate::web::cite::PUBLISHER;
-use crate::web::params::RawParams;
+use crate::web::params::{prev_next, RawParams};
 use crate::web::search;
 use crate::web::statements::first_sentence;
 use crate::web::{path_param, AppState, Error, Result};
@@ -82,6 +82,9 @@ struct Feed {
     updated: String,
     self_href: String,
     alternate: String,
+    /// Absolute links to the neighbouring pages of a paged feed (RFC 5005).
+    prev: Option<String>,
+    next: Option<String>,
     author: &'static str,
     version: &'static str,
     entries: Vec<Entry>,
@@ -95,6 +98,8 @@ struct Head {
     self_path: String,
     /// Path of the HTML page it follows.
     alternate_path: String,
+    /// Paths of the previous and next pages, for a search feed of several pages.
+    pages: (Option<String>, Option<String>),
 }
 
 /// Drops the characters XML 1.0 cannot hold: C0 controls other than tab, line feed and
@@ -302,6 +307,8 @@ fn atom(
         updated: rfc3339(updated),
         self_href,
         alternate: format!("{base}{}", head.alternate_path),
+        prev: head.pages.0.as_ref().map(|p| format!("{base}{p}")),
+        next: head.pages.1.as_ref().map(|p| format!("{base}{p}")),
         author: PUBLISHER,
         version: env!("CARGO_PKG_VERSION"),
         entries,
@@ -333,6 +340,7 @@ pub async fn archive_feed(State(state): State<AppState>) -> Result<Response> {
         subtitle: "Statements, answers and briefings of the archive, newest first.".to_owned(),
         self_path: "/feed.atom".to_owned(),
         alternate_path: "/statements".to_owned(),
+        pages: (None, None),
     };
     statements_feed(&state, head, latest(ListQuery::default())).await
 }
@@ -353,6 +361,7 @@ pub async fn forum_feed(
         subtitle: format!("Statements made at the {}, newest first.", forum.name),
         self_path: format!("/forums/{}/feed.atom", forum.slug),
         alternate_path: format!("/forums/{}", forum.slug),
+        pages: (None, None),
     };
     let q = latest(ListQuery {
         forum: Some(forum.slug),
@@ -377,6 +386,7 @@ pub async fn speaker_feed(
         subtitle: format!("Statements of {}, newest first.", speaker.name),
         self_path: format!("/speakers/{}/feed.atom", speaker.slug),
         alternate_path: format!("/speakers/{}", speaker.slug),
+        pages: (None, None),
     };
     let q = latest(ListQuery {
         speaker: Some(speaker.slug),
@@ -413,6 +423,7 @@ pub async fn search_feed(State(state): State<AppState>, raw: RawParams) -> Resul
         ),
         self_path: shown.page_link("/search/feed.atom", &extra, shown.page),
         alternate_path: shown.page_link("/search", &extra, shown.page),
+        pages: prev_next(&shown, "/search/feed.atom", &extra, o.results.total),
     };
     let ids: Vec<String> = o
         .results
