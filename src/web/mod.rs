@@ -25,8 +25,12 @@ use tracing::Level;
 
 /// The page cache and the ETag/304 logic.
 pub mod cache;
+/// Citations: plain text, BibTeX and CSL-JSON downloads.
+pub mod cite;
 /// The error type and its HTML and JSON renderings.
 pub mod error;
+/// Atom feeds of the archive, forums, speakers and searches.
+pub mod feeds;
 /// `/forums` and `/forums/{slug}`.
 pub mod forums;
 /// `/healthz`.
@@ -76,6 +80,20 @@ pub fn router(state: AppState) -> Router {
             "/statements/{id}/answers/{e}",
             get(statements::show_exchange),
         )
+        .route("/statements/{id}/cite.bib", get(cite::statement_bib))
+        .route("/statements/{id}/cite.json", get(cite::statement_csl))
+        .route(
+            "/statements/{id}/answers/{e}/cite.bib",
+            get(cite::exchange_bib),
+        )
+        .route(
+            "/statements/{id}/answers/{e}/cite.json",
+            get(cite::exchange_csl),
+        )
+        .route("/feed.atom", get(feeds::archive_feed))
+        .route("/forums/{slug}/feed.atom", get(feeds::forum_feed))
+        .route("/speakers/{slug}/feed.atom", get(feeds::speaker_feed))
+        .route("/search/feed.atom", get(feeds::search_feed))
         .route("/speakers", get(speakers::list_speakers))
         .route("/speakers/{slug}", get(speakers::show_speaker))
         .route("/forums", get(forums::list_forums))
@@ -152,6 +170,8 @@ pub struct Layout {
     pub section: &'static str,
     /// The language of the page's main text.
     pub lang: String,
+    /// The Atom feed of what the page lists, announced in the head and linked visibly.
+    pub feed: Option<feeds::FeedLink>,
 }
 
 impl Layout {
@@ -163,12 +183,22 @@ impl Layout {
             canonical: None,
             section: "",
             lang: "en".to_owned(),
+            feed: None,
         }
     }
 
     /// Marks a navigation section as current.
     pub fn section(mut self, section: &'static str) -> Layout {
         self.section = section;
+        self
+    }
+
+    /// Announces the Atom feed at `href` (a path of this site) under `title`.
+    pub fn feed(mut self, title: impl Into<String>, href: impl Into<String>) -> Layout {
+        self.feed = Some(feeds::FeedLink {
+            title: title.into(),
+            href: href.into(),
+        });
         self
     }
 }
