@@ -21,7 +21,7 @@ use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 use tokio::sync::mpsc;
 
 use crate::dataset::{self, ColumnMap};
-use crate::db::store::{Candidate, Keys, Source, SourceFormat, StoredSource};
+use crate::db::store::{Candidate, Keys, PackedSource, Source, SourceFormat, StoredSource};
 use crate::db::{self, store};
 use crate::model::Statement;
 use crate::parse;
@@ -198,14 +198,15 @@ pub async fn store_statement(
     source: &Source,
 ) -> sqlx::Result<(Outcome, String)> {
     let keys = Keys::of(statement);
-    let plan = plan_statement(conn, &keys).await?;
-    apply_plan(conn, plan, statement, &keys, source).await
+    let source = PackedSource::pack(source)?;
+    let plan = plan_statement(conn, statement, &keys).await?;
+    apply_plan(conn, plan, statement, &keys, &source).await
 }
 
 /// What storing a statement will do, decided by reading only.
 enum Plan {
-    /// A new statement.
-    Insert,
+    /// A new statement, under this free id.
+    Insert(String),
     /// The stored statement with this id has the same text.
     Unchanged(String),
     /// Update `survivor`, after merging `merged` into it.
@@ -215,13 +216,19 @@ enum Plan {
     },
 }
 
-async fn plan_statement(conn: &mut SqliteConnection, keys: &Keys) -> sqlx::Result<Plan> {
-    let candidates = store::find_candidates(conn, keys).await?;
+/// One read: the stored statements `statement` is, and the ids its own would collide with.
+async fn plan_statement(
+    conn: &mut SqliteConnection,
+    statement: &Statement,
+    keys: &Keys,
+) -> sqlx::Result<Plan> {
+    let base = id_base(&statement.id);
+    let (candidates, taken) = store::find_candidates_and_taken(conn, keys, Some(&base)).await?;
     let mut group = same_statement(keys, candidates);
     group.sort_by_key(|c| c.pk);
     let mut group = group.into_iter();
     let Some(survivor) = group.next() else {
-        return Ok(Plan::Insert);
+        return Ok(Plan::Insert(store::first_free_id(&base, &taken)));
     };
     let merged: Vec<Candidate> = group.collect();
     if merged.is_empty() && survivor.text_hash == keys.text_hash {
@@ -235,11 +242,10 @@ async fn apply_plan(
     plan: Plan,
     statement: &Statement,
     keys: &Keys,
-    source: &Source,
+    source: &PackedSource,
 ) -> sqlx::Result<(Outcome, String)> {
     match plan {
-        Plan::Insert => {
-            let id = store::free_id(conn, &id_base(&statement.id)).await?;
+        Plan::Insert(id) => {
             store::insert_statement(conn, &id, statement, keys, source).await?;
             Ok((Outcome::Imported, id))
         }
@@ -271,11 +277,11 @@ async fn restore_statement(
 
 /// One unit of work for the writer.
 enum Job {
-    /// A parsed file to store.
+    /// A parsed file to store, with its source ready to be written.
     Import {
         name: String,
         statement: Box<Statement>,
-        source: Source,
+        source: PackedSource,
     },
     /// A new parse of the stored statement `pk` (its `id` already set to the stored id).
     Reparse { pk: i64, statement: Box<Statement> },
@@ -284,6 +290,22 @@ enum Job {
 }
 
 impl Job {
+    /// The job of storing `statement` parsed from `source`: the source is compressed
+    /// here, on the parsing threads, not by the writer.
+    fn import(name: String, statement: Statement, source: &Source) -> Job {
+        match PackedSource::pack(source) {
+            Ok(source) => Job::Import {
+                name,
+                statement: Box::new(statement),
+                source,
+            },
+            Err(error) => Job::Failed {
+                name,
+                reason: format!("storing the source: {error}"),
+            },
+        }
+    }
+
     fn name(&self) -> &str {
         match self {
             Job::Import { name, .. } | Job::Failed { name, .. } => name,
@@ -487,12 +509,23 @@ impl Writer {
             self.open = Some(Instant::now());
         }
         // Reading first, outside any savepoint: an unchanged file (the common case of a
-        // re-import) then costs one query.
+        // re-import) then costs one query, and a new one two (the insert is atomic on
+        // its own, see `store::insert_statement`).
         let mut import = None;
-        if let Job::Import { statement, .. } = job {
+        if let Job::Import {
+            statement, source, ..
+        } = job
+        {
             let keys = Keys::of(statement);
-            match plan_statement(conn, &keys).await {
+            match plan_statement(conn, statement, &keys).await {
                 Ok(Plan::Unchanged(id)) => return Ok(Attempt::Applied(Outcome::Unchanged, id)),
+                Ok(Plan::Insert(id)) => {
+                    return match store::insert_statement(conn, &id, statement, &keys, source).await
+                    {
+                        Ok(_) => Ok(Attempt::Applied(Outcome::Imported, id)),
+                        Err(error) => self.insert_failed(error).await,
+                    };
+                }
                 Ok(plan) => import = Some((keys, plan)),
                 Err(error) => return Ok(Attempt::Failed(format!("database error: {error}"))),
             }
@@ -537,6 +570,23 @@ impl Writer {
                 }
             }
         }
+    }
+
+    /// After a failed insert, which undid itself: whether the transaction survived it.
+    async fn insert_failed(&mut self, error: sqlx::Error) -> anyhow::Result<Attempt> {
+        let reason = format!("database error: {error}");
+        // `BEGIN` fails inside a transaction; when it succeeds, SQLite had rolled the
+        // batch back with the failure (a full disk, `RAISE(ROLLBACK)`).
+        if sqlx::raw_sql("BEGIN")
+            .execute(&mut *self.conn)
+            .await
+            .is_err()
+        {
+            return Ok(Attempt::Failed(reason));
+        }
+        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *self.conn).await;
+        self.open = None;
+        Ok(Attempt::Lost(reason))
     }
 
     async fn commit(&mut self) -> anyhow::Result<()> {
@@ -658,14 +708,14 @@ fn parse_file(path: &Path, registry: &Registry) -> Job {
     };
     drop(bytes);
     match catch_parse(|| parse::parse_text(&text, registry)) {
-        Ok(statement) => Job::Import {
-            name: name.clone(),
-            statement: Box::new(statement),
-            source: Source::text(
+        Ok(statement) => Job::import(
+            name.clone(),
+            statement,
+            &Source::text(
                 path.file_name().map(|n| n.to_string_lossy().into_owned()),
                 text,
             ),
-        },
+        ),
         Err(reason) => failed(reason),
     }
 }
@@ -754,16 +804,16 @@ fn parse_row(file: &str, file_name: Option<&str>, item: dataset::Item, registry:
     };
     let name = format!("{file}:{n}");
     match catch_parse(|| row.parse(registry)) {
-        Ok((statement, hints)) => Job::Import {
+        Ok((statement, hints)) => Job::import(
             name,
-            statement: Box::new(statement),
-            source: Source {
+            statement,
+            &Source {
                 file_name: file_name.map(str::to_string),
                 format: SourceFormat::Row,
                 content: row.to_json(),
                 hints: Some(hints),
             },
-        },
+        ),
         Err(reason) => Job::Failed { name, reason },
     }
 }

@@ -62,6 +62,82 @@ impl Source {
     }
 }
 
+/// A [`Source`] ready to be written: a page save's text compressed, the hints
+/// serialised. Built where the input is parsed (on all cores), so the single writer
+/// only copies bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackedSource {
+    file_name: Option<String>,
+    format: SourceFormat,
+    /// The content as text (`sources.codec = 'none'`)...
+    text: Option<String>,
+    /// ...or as a raw DEFLATE stream (`'deflate'`).
+    deflated: Option<Vec<u8>>,
+    fields: Option<String>,
+}
+
+/// `sources.codec` of a content stored as a raw DEFLATE stream.
+const CODEC_DEFLATE: &str = "deflate";
+/// `sources.codec` of a content stored as text.
+const CODEC_NONE: &str = "none";
+
+impl PackedSource {
+    /// Packs `source`. A page save's text is compressed (level 3: to about a third of its
+    /// size, for a fraction of what parsing it costs); a dataset row stays a JSON object,
+    /// small and open to SQLite's JSON functions.
+    pub fn pack(source: &Source) -> sqlx::Result<PackedSource> {
+        let (text, deflated) = match source.format {
+            SourceFormat::Row => (Some(source.content.clone()), None),
+            SourceFormat::Text => {
+                use std::io::Write;
+                let encode = |e: std::io::Error| sqlx::Error::Encode(Box::new(e));
+                let mut encoder = flate2::write::DeflateEncoder::new(
+                    Vec::with_capacity(source.content.len() / 2),
+                    flate2::Compression::new(3),
+                );
+                encoder
+                    .write_all(source.content.as_bytes())
+                    .map_err(encode)?;
+                (None, Some(encoder.finish().map_err(encode)?))
+            }
+        };
+        Ok(PackedSource {
+            file_name: source.file_name.clone(),
+            format: source.format,
+            text,
+            deflated,
+            fields: source.hints.as_ref().map(json).transpose()?,
+        })
+    }
+
+    fn codec(&self) -> &'static str {
+        if self.deflated.is_some() {
+            CODEC_DEFLATE
+        } else {
+            CODEC_NONE
+        }
+    }
+}
+
+/// A stored source's content back as text, whichever way it was stored.
+fn unpack_content(codec: &str, content: sqlx::sqlite::SqliteValueRef<'_>) -> sqlx::Result<String> {
+    use sqlx::{Decode, Sqlite};
+    let decode = |e: Box<dyn std::error::Error + Send + Sync>| sqlx::Error::Decode(e);
+    match codec {
+        CODEC_NONE => <String as Decode<Sqlite>>::decode(content).map_err(decode),
+        CODEC_DEFLATE => {
+            use std::io::Read;
+            let bytes = <&[u8] as Decode<Sqlite>>::decode(content).map_err(decode)?;
+            let mut text = String::with_capacity(bytes.len() * 3);
+            flate2::read::DeflateDecoder::new(bytes)
+                .read_to_string(&mut text)
+                .map_err(|e| decode(Box::new(e)))?;
+            Ok(text)
+        }
+        other => Err(decode(format!("unknown source codec {other:?}").into())),
+    }
+}
+
 /// A stored statement with its source, as `reparse` reads them.
 #[derive(Debug, Clone)]
 pub struct StoredSource {
@@ -189,6 +265,19 @@ pub async fn find_candidates(
     conn: &mut SqliteConnection,
     keys: &Keys,
 ) -> sqlx::Result<Vec<Candidate>> {
+    Ok(find_candidates_and_taken(conn, keys, None).await?.0)
+}
+
+/// [`find_candidates`], and with an id `base` the ids of statements and aliases that may
+/// keep it from being free (see [`free_id`]): one read for both, as the importer needs
+/// both for every new statement.
+pub async fn find_candidates_and_taken(
+    conn: &mut SqliteConnection,
+    keys: &Keys,
+    base: Option<&str>,
+) -> sqlx::Result<(Vec<Candidate>, Vec<String>)> {
+    // Only ids of the form `base-<digit>...` can be taken suffixes: a range scan on the
+    // unique index, so a common base (`undated-...`) does not read the whole table.
     let rows = sqlx::query(
         "SELECT pk, id, source_number, text_hash, 0 AS rule FROM statements
           WHERE ?2 IS NOT NULL AND source_number = ?2 AND language = ?1
@@ -199,6 +288,12 @@ pub async fn find_candidates(
          UNION ALL
          SELECT pk, id, source_number, text_hash, 2 FROM statements
           WHERE language = ?1 AND text_hash = ?5
+         UNION ALL
+         SELECT NULL, id, NULL, NULL, 3 FROM statements
+          WHERE ?6 IS NOT NULL AND (id = ?6 OR (id >= ?6 || '-0' AND id < ?6 || '-:'))
+         UNION ALL
+         SELECT NULL, alias, NULL, NULL, 3 FROM aliases
+          WHERE ?6 IS NOT NULL AND (alias = ?6 OR (alias >= ?6 || '-0' AND alias < ?6 || '-:'))
          ORDER BY rule, pk",
     )
     .bind(&keys.language)
@@ -206,30 +301,34 @@ pub async fn find_candidates(
     .bind(&keys.date)
     .bind(&keys.norm_title)
     .bind(&keys.text_hash)
+    .bind(base)
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
-        .map(|row| {
-            let rule = match row.try_get::<i64, _>("rule")? {
-                0 => Rule::Number,
-                1 => Rule::DateTitle,
-                _ => Rule::TextHash,
-            };
-            Ok(Candidate {
-                pk: row.try_get("pk")?,
-                id: row.try_get("id")?,
-                source_number: row.try_get("source_number")?,
-                text_hash: row.try_get("text_hash")?,
-                rule,
-            })
-        })
-        .collect()
+    let mut candidates = Vec::new();
+    let mut taken = Vec::new();
+    for row in rows {
+        let rule = match row.try_get::<i64, _>("rule")? {
+            0 => Rule::Number,
+            1 => Rule::DateTitle,
+            2 => Rule::TextHash,
+            _ => {
+                taken.push(row.try_get("id")?);
+                continue;
+            }
+        };
+        candidates.push(Candidate {
+            pk: row.try_get("pk")?,
+            id: row.try_get("id")?,
+            source_number: row.try_get("source_number")?,
+            text_hash: row.try_get("text_hash")?,
+            rule,
+        });
+    }
+    Ok((candidates, taken))
 }
 
 /// `base` when no statement or alias holds it, else the first free `base-2`, `base-3`, ...
 pub async fn free_id(conn: &mut SqliteConnection, base: &str) -> sqlx::Result<String> {
-    // Only ids of the form `base-<digit>...` can be taken suffixes: a range scan on the
-    // unique index, so a common base (`undated-...`) does not read the whole table.
     let taken: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM statements WHERE id = ?1 OR (id >= ?1 || '-0' AND id < ?1 || '-:')
          UNION ALL
@@ -238,8 +337,13 @@ pub async fn free_id(conn: &mut SqliteConnection, base: &str) -> sqlx::Result<St
     .bind(base)
     .fetch_all(&mut *conn)
     .await?;
+    Ok(first_free_id(base, &taken))
+}
+
+/// `base` when `taken` does not hold it, else the first `base-N` (N ≥ 2) it does not hold.
+pub fn first_free_id(base: &str, taken: &[String]) -> String {
     if !taken.iter().any(|id| id == base) {
-        return Ok(base.to_string());
+        return base.to_string();
     }
     let mut suffixes: Vec<u64> = taken
         .iter()
@@ -256,7 +360,7 @@ pub async fn free_id(conn: &mut SqliteConnection, base: &str) -> sqlx::Result<St
             break;
         }
     }
-    Ok(format!("{base}-{n}"))
+    format!("{base}-{n}")
 }
 
 #[derive(Serialize)]
@@ -272,44 +376,154 @@ struct SegmentRow<'a> {
     body: String,
 }
 
+/// A statement's turns as `segments` rows.
+fn segment_rows(statement: &Statement) -> Vec<SegmentRow<'_>> {
+    statement
+        .segments
+        .iter()
+        .map(|s| SegmentRow {
+            n: s.n,
+            kind: s.kind.as_str(),
+            speaker: s.speaker.as_deref(),
+            label: s.label.as_deref(),
+            note: s.note.as_deref(),
+            exchange: s.exchange,
+            anchor: &s.anchor,
+            title: s.title.as_deref(),
+            body: join_paragraphs(&s.paragraphs),
+        })
+        .collect()
+}
+
 fn json<T: Serialize + ?Sized>(value: &T) -> sqlx::Result<String> {
     serde_json::to_string(value).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
-/// Inserts a new statement under `id` (see [`free_id`]); returns its row key.
+/// Inserts a new statement under `id` (see [`free_id`]) with its parts and source;
+/// returns its row key. All or nothing: the statement runs inside its own savepoint.
+///
+/// One round trip: the rows, turns, links and source go in as one prepared sequence of
+/// statements (each list a JSON parameter expanded by `json_each`), since each query
+/// costs two thread hand-offs between the caller and SQLite's worker thread.
 pub async fn insert_statement(
     conn: &mut SqliteConnection,
     id: &str,
     statement: &Statement,
     keys: &Keys,
-    source: &Source,
+    source: &PackedSource,
 ) -> sqlx::Result<i64> {
-    let pk: i64 = sqlx::query_scalar(
-        "INSERT INTO statements (id, title, norm_title, date, year, time, place, kind, language,
-                                 languages, source_number, source_url, text_hash,
-                                 imported_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, CAST(substr(?4, 1, 4) AS INTEGER), ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                 ?12, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
-         RETURNING pk",
-    )
-    .bind(id)
-    .bind(&statement.title)
-    .bind(&keys.norm_title)
-    .bind(&keys.date)
-    .bind(&statement.time)
-    .bind(&statement.place)
-    .bind(statement.kind.as_str())
-    .bind(&statement.language)
-    .bind(json(&statement.languages)?)
-    .bind(&statement.source_number)
-    .bind(&statement.source_url)
-    .bind(&keys.text_hash)
-    .fetch_one(&mut *conn)
-    .await?;
-    insert_parts(conn, pk, statement).await?;
-    save_source(conn, pk, source).await?;
-    Ok(pk)
+    let row = NewStatement {
+        id,
+        title: statement.title.as_deref(),
+        norm_title: keys.norm_title.as_deref(),
+        date: keys.date.as_deref(),
+        time: statement.time.as_deref(),
+        place: statement.place.as_deref(),
+        kind: statement.kind.as_str(),
+        language: &statement.language,
+        languages: json(&statement.languages)?,
+        source_number: statement.source_number.as_deref(),
+        source_url: statement.source_url.as_deref(),
+        text_hash: &keys.text_hash,
+        speakers: &statement.speakers,
+        forums: &statement.forums,
+        tags: &statement.tags,
+        segments: segment_rows(statement),
+        file_name: source.file_name.as_deref(),
+        format: source.format.as_str(),
+        codec: source.codec(),
+        fields: source.fields.as_deref(),
+    };
+    let result = sqlx::query_scalar(INSERT_STATEMENT)
+        .bind(json(&row)?)
+        .bind(&source.text)
+        .bind(&source.deflated)
+        // `fetch_all`: every statement of the sequence must run, not only the first
+        // that returns a row.
+        .fetch_all(&mut *conn)
+        .await;
+    match result {
+        Ok(pks) => pks.into_iter().next().ok_or(sqlx::Error::RowNotFound),
+        Err(error) => {
+            // Undo what part of the sequence ran; when SQLite has already rolled the
+            // whole transaction back there is no savepoint left, which is fine.
+            let _ = sqlx::raw_sql("ROLLBACK TO insert_statement; RELEASE insert_statement")
+                .execute(&mut *conn)
+                .await;
+            Err(error)
+        }
+    }
 }
+
+/// Everything [`insert_statement`] writes but the source's content, as one JSON object:
+/// every statement of the sequence reads its values from the same parameter `?1` (sqlx
+/// binds numbered parameters to a multi-statement query only without gaps).
+#[derive(Serialize)]
+struct NewStatement<'a> {
+    id: &'a str,
+    title: Option<&'a str>,
+    norm_title: Option<&'a str>,
+    date: Option<&'a str>,
+    time: Option<&'a str>,
+    place: Option<&'a str>,
+    kind: &'a str,
+    language: &'a str,
+    languages: String,
+    source_number: Option<&'a str>,
+    source_url: Option<&'a str>,
+    text_hash: &'a str,
+    speakers: &'a [crate::model::SpeakerRef],
+    forums: &'a [crate::model::ForumRef],
+    tags: &'a [String],
+    segments: Vec<SegmentRow<'a>>,
+    file_name: Option<&'a str>,
+    format: &'a str,
+    codec: &'a str,
+    fields: Option<&'a str>,
+}
+
+/// The statements of [`insert_statement`]. Later statements find the new row by its id
+/// (the unique index), since `last_insert_rowid()` moves with every insert.
+const INSERT_STATEMENT: &str = "
+SAVEPOINT insert_statement;
+INSERT INTO statements (id, title, norm_title, date, year, time, place, kind, language,
+                        languages, source_number, source_url, text_hash,
+                        imported_at, updated_at)
+SELECT ?1 ->> 'id', ?1 ->> 'title', ?1 ->> 'norm_title', ?1 ->> 'date',
+       CAST(substr(?1 ->> 'date', 1, 4) AS INTEGER), ?1 ->> 'time', ?1 ->> 'place',
+       ?1 ->> 'kind', ?1 ->> 'language', ?1 ->> 'languages', ?1 ->> 'source_number',
+       ?1 ->> 'source_url', ?1 ->> 'text_hash',
+       strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+RETURNING pk;
+INSERT INTO speakers (slug, name)
+SELECT value ->> 'slug', value ->> 'name' FROM json_each(?1, '$.speakers') WHERE true
+ON CONFLICT (slug) DO UPDATE SET name = excluded.name WHERE speakers.name IS NOT excluded.name;
+INSERT OR IGNORE INTO statement_speakers (statement_pk, speaker, position, name)
+SELECT (SELECT pk FROM statements WHERE id = ?1 ->> 'id'), value ->> 'slug', key + 1,
+       value ->> 'name'
+  FROM json_each(?1, '$.speakers');
+INSERT INTO forums (slug, acronym, name)
+SELECT value ->> 'slug', value ->> 'acronym', value ->> 'name'
+  FROM json_each(?1, '$.forums') WHERE true
+ON CONFLICT (slug) DO UPDATE SET acronym = excluded.acronym, name = excluded.name
+ WHERE forums.acronym IS NOT excluded.acronym OR forums.name IS NOT excluded.name;
+INSERT OR IGNORE INTO statement_forums (statement_pk, forum, position, acronym, name)
+SELECT (SELECT pk FROM statements WHERE id = ?1 ->> 'id'), value ->> 'slug', key + 1,
+       value ->> 'acronym', value ->> 'name'
+  FROM json_each(?1, '$.forums');
+INSERT INTO statement_tags (statement_pk, position, tag)
+SELECT (SELECT pk FROM statements WHERE id = ?1 ->> 'id'), key + 1, value
+  FROM json_each(?1, '$.tags');
+INSERT INTO segments (statement_pk, n, kind, speaker, label, note, exchange, anchor, title, body)
+SELECT (SELECT pk FROM statements WHERE id = ?1 ->> 'id'), value ->> 'n', value ->> 'kind',
+       value ->> 'speaker', value ->> 'label', value ->> 'note', value ->> 'exchange',
+       value ->> 'anchor', value ->> 'title', value ->> 'body'
+  FROM json_each(?1, '$.segments');
+INSERT INTO sources (statement_pk, file_name, format, codec, content, fields)
+SELECT (SELECT pk FROM statements WHERE id = ?1 ->> 'id'), ?1 ->> 'file_name',
+       ?1 ->> 'format', ?1 ->> 'codec', coalesce(?2, ?3), ?1 ->> 'fields';
+RELEASE insert_statement;
+";
 
 /// Replaces the content of the statement at `pk` with `statement`, keeping its id; the
 /// source is replaced too when given (an import), kept when not (a re-parse).
@@ -318,7 +532,7 @@ pub async fn replace_statement(
     pk: i64,
     statement: &Statement,
     keys: &Keys,
-    source: Option<&Source>,
+    source: Option<&PackedSource>,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE statements
@@ -418,21 +632,7 @@ async fn insert_parts(
         .await?;
     }
     if !statement.segments.is_empty() {
-        let rows: Vec<SegmentRow<'_>> = statement
-            .segments
-            .iter()
-            .map(|s| SegmentRow {
-                n: s.n,
-                kind: s.kind.as_str(),
-                speaker: s.speaker.as_deref(),
-                label: s.label.as_deref(),
-                note: s.note.as_deref(),
-                exchange: s.exchange,
-                anchor: &s.anchor,
-                title: s.title.as_deref(),
-                body: join_paragraphs(&s.paragraphs),
-            })
-            .collect();
+        let rows = segment_rows(statement);
         sqlx::query(
             "INSERT INTO segments (statement_pk, n, kind, speaker, label, note, exchange, anchor,
                                    title, body)
@@ -449,20 +649,25 @@ async fn insert_parts(
     Ok(())
 }
 
-async fn save_source(conn: &mut SqliteConnection, pk: i64, source: &Source) -> sqlx::Result<()> {
-    let fields = source.hints.as_ref().map(json).transpose()?;
+async fn save_source(
+    conn: &mut SqliteConnection,
+    pk: i64,
+    source: &PackedSource,
+) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO sources (statement_pk, file_name, format, content, fields)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO sources (statement_pk, file_name, format, codec, content, fields)
+         VALUES (?1, ?2, ?3, ?4, coalesce(?5, ?6), ?7)
          ON CONFLICT (statement_pk) DO UPDATE
             SET file_name = excluded.file_name, format = excluded.format,
-                content = excluded.content, fields = excluded.fields",
+                codec = excluded.codec, content = excluded.content, fields = excluded.fields",
     )
     .bind(pk)
     .bind(&source.file_name)
     .bind(source.format.as_str())
-    .bind(&source.content)
-    .bind(fields)
+    .bind(source.codec())
+    .bind(&source.text)
+    .bind(&source.deflated)
+    .bind(&source.fields)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -668,7 +873,7 @@ pub async fn sources_after(
     limit: u32,
 ) -> sqlx::Result<Vec<StoredSource>> {
     let rows = sqlx::query(
-        "SELECT s.pk, s.id, src.file_name, src.format, src.content, src.fields
+        "SELECT s.pk, s.id, src.file_name, src.format, src.codec, src.content, src.fields
            FROM statements s JOIN sources src ON src.statement_pk = s.pk
           WHERE s.pk > ?1 ORDER BY s.pk LIMIT ?2",
     )
@@ -693,7 +898,7 @@ pub async fn sources_after(
                 source: Source {
                     file_name: row.try_get("file_name")?,
                     format,
-                    content: row.try_get("content")?,
+                    content: unpack_content(row.try_get("codec")?, row.try_get_raw("content")?)?,
                     hints,
                 },
             })
