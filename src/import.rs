@@ -509,8 +509,7 @@ impl Writer {
             self.open = Some(Instant::now());
         }
         // Reading first, outside any savepoint: an unchanged file (the common case of a
-        // re-import) then costs one query, and a new one two (the insert is atomic on
-        // its own, see `store::insert_statement`).
+        // re-import) then costs one query, and a new one two.
         let mut import = None;
         if let Job::Import {
             statement, source, ..
@@ -520,10 +519,19 @@ impl Writer {
             match plan_statement(conn, statement, &keys).await {
                 Ok(Plan::Unchanged(id)) => return Ok(Attempt::Applied(Outcome::Unchanged, id)),
                 Ok(Plan::Insert(id)) => {
-                    return match store::insert_statement(conn, &id, statement, &keys, source).await
+                    // No savepoint (FTS5 would flush its terms at each): a failure rolls
+                    // the batch back and the statements before it are applied again.
+                    return match store::insert_statement_unguarded(
+                        conn, &id, statement, &keys, source,
+                    )
+                    .await
                     {
                         Ok(_) => Ok(Attempt::Applied(Outcome::Imported, id)),
-                        Err(error) => self.insert_failed(error).await,
+                        Err(error) => {
+                            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *self.conn).await;
+                            self.open = None;
+                            Ok(Attempt::Lost(format!("database error: {error}")))
+                        }
                     };
                 }
                 Ok(plan) => import = Some((keys, plan)),
@@ -570,23 +578,6 @@ impl Writer {
                 }
             }
         }
-    }
-
-    /// After a failed insert, which undid itself: whether the transaction survived it.
-    async fn insert_failed(&mut self, error: sqlx::Error) -> anyhow::Result<Attempt> {
-        let reason = format!("database error: {error}");
-        // `BEGIN` fails inside a transaction; when it succeeds, SQLite had rolled the
-        // batch back with the failure (a full disk, `RAISE(ROLLBACK)`).
-        if sqlx::raw_sql("BEGIN")
-            .execute(&mut *self.conn)
-            .await
-            .is_err()
-        {
-            return Ok(Attempt::Failed(reason));
-        }
-        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *self.conn).await;
-        self.open = None;
-        Ok(Attempt::Lost(reason))
     }
 
     async fn commit(&mut self) -> anyhow::Result<()> {

@@ -412,6 +412,47 @@ pub async fn insert_statement(
     keys: &Keys,
     source: &PackedSource,
 ) -> sqlx::Result<i64> {
+    let result = insert(conn, INSERT_STATEMENT, id, statement, keys, source).await;
+    if result.is_err() {
+        // Undo what part of the sequence ran; when SQLite has already rolled the
+        // whole transaction back there is no savepoint left, which is fine.
+        let _ = sqlx::raw_sql("ROLLBACK TO insert_statement; RELEASE insert_statement")
+            .execute(&mut *conn)
+            .await;
+    }
+    result
+}
+
+/// [`insert_statement`] without its savepoint, for a caller that rolls the whole
+/// transaction back when it fails. A savepoint makes FTS5 write the terms it holds in
+/// memory to the index as a new segment: one per statement, to be merged again and again,
+/// where a batch of statements would otherwise make one.
+pub async fn insert_statement_unguarded(
+    conn: &mut SqliteConnection,
+    id: &str,
+    statement: &Statement,
+    keys: &Keys,
+    source: &PackedSource,
+) -> sqlx::Result<i64> {
+    insert(
+        conn,
+        INSERT_STATEMENT_UNGUARDED,
+        id,
+        statement,
+        keys,
+        source,
+    )
+    .await
+}
+
+async fn insert(
+    conn: &mut SqliteConnection,
+    sql: &'static str,
+    id: &str,
+    statement: &Statement,
+    keys: &Keys,
+    source: &PackedSource,
+) -> sqlx::Result<i64> {
     let row = NewStatement {
         id,
         title: statement.title.as_deref(),
@@ -434,25 +475,15 @@ pub async fn insert_statement(
         codec: source.codec(),
         fields: source.fields.as_deref(),
     };
-    let result = sqlx::query_scalar(INSERT_STATEMENT)
+    let pks: Vec<i64> = sqlx::query_scalar(sql)
         .bind(json(&row)?)
         .bind(&source.text)
         .bind(&source.deflated)
         // `fetch_all`: every statement of the sequence must run, not only the first
         // that returns a row.
         .fetch_all(&mut *conn)
-        .await;
-    match result {
-        Ok(pks) => pks.into_iter().next().ok_or(sqlx::Error::RowNotFound),
-        Err(error) => {
-            // Undo what part of the sequence ran; when SQLite has already rolled the
-            // whole transaction back there is no savepoint left, which is fine.
-            let _ = sqlx::raw_sql("ROLLBACK TO insert_statement; RELEASE insert_statement")
-                .execute(&mut *conn)
-                .await;
-            Err(error)
-        }
-    }
+        .await?;
+    pks.into_iter().next().ok_or(sqlx::Error::RowNotFound)
 }
 
 /// Everything [`insert_statement`] writes but the source's content, as one JSON object:
@@ -484,8 +515,9 @@ struct NewStatement<'a> {
 
 /// The statements of [`insert_statement`]. Later statements find the new row by its id
 /// (the unique index), since `last_insert_rowid()` moves with every insert.
-const INSERT_STATEMENT: &str = "
-SAVEPOINT insert_statement;
+macro_rules! insert_statement_sql {
+    () => {
+        "
 INSERT INTO statements (id, title, norm_title, date, year, time, place, kind, language,
                         languages, source_number, source_url, text_hash,
                         imported_at, updated_at)
@@ -522,8 +554,19 @@ SELECT (SELECT pk FROM statements WHERE id = ?1 ->> 'id'), value ->> 'n', value 
 INSERT INTO sources (statement_pk, file_name, format, codec, content, fields)
 SELECT (SELECT pk FROM statements WHERE id = ?1 ->> 'id'), ?1 ->> 'file_name',
        ?1 ->> 'format', ?1 ->> 'codec', coalesce(?2, ?3), ?1 ->> 'fields';
-RELEASE insert_statement;
-";
+"
+    };
+}
+
+/// [`insert_statement`]'s sequence inside a savepoint.
+const INSERT_STATEMENT: &str = concat!(
+    "SAVEPOINT insert_statement;",
+    insert_statement_sql!(),
+    "RELEASE insert_statement;"
+);
+
+/// [`insert_statement_unguarded`]'s sequence.
+const INSERT_STATEMENT_UNGUARDED: &str = insert_statement_sql!();
 
 /// Replaces the content of the statement at `pk` with `statement`, keeping its id; the
 /// source is replaced too when given (an import), kept when not (a re-parse).
