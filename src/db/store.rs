@@ -88,18 +88,7 @@ impl PackedSource {
     pub fn pack(source: &Source) -> sqlx::Result<PackedSource> {
         let (text, deflated) = match source.format {
             SourceFormat::Row => (Some(source.content.clone()), None),
-            SourceFormat::Text => {
-                use std::io::Write;
-                let encode = |e: std::io::Error| sqlx::Error::Encode(Box::new(e));
-                let mut encoder = flate2::write::DeflateEncoder::new(
-                    Vec::with_capacity(source.content.len() / 2),
-                    flate2::Compression::new(3),
-                );
-                encoder
-                    .write_all(source.content.as_bytes())
-                    .map_err(encode)?;
-                (None, Some(encoder.finish().map_err(encode)?))
-            }
+            SourceFormat::Text => (None, Some(deflate(source.content.as_bytes())?)),
         };
         Ok(PackedSource {
             file_name: source.file_name.clone(),
@@ -117,6 +106,33 @@ impl PackedSource {
             CODEC_NONE
         }
     }
+}
+
+thread_local! {
+    /// One compressor per thread, reset between sources: setting one up allocates and
+    /// zeroes a few hundred kilobytes, more work than compressing a page save.
+    static DEFLATE: std::cell::RefCell<flate2::Compress> =
+        std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(3), false));
+}
+
+/// `bytes` as a raw DEFLATE stream.
+fn deflate(bytes: &[u8]) -> sqlx::Result<Vec<u8>> {
+    let encode = |e: flate2::CompressError| sqlx::Error::Encode(Box::new(e));
+    DEFLATE.with(|compress| {
+        let mut compress = compress.borrow_mut();
+        compress.reset();
+        let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
+        loop {
+            let read = compress.total_in() as usize;
+            let status = compress
+                .compress_vec(&bytes[read..], &mut out, flate2::FlushCompress::Finish)
+                .map_err(encode)?;
+            if status == flate2::Status::StreamEnd {
+                return Ok(out);
+            }
+            out.reserve(out.capacity().max(1024));
+        }
+    })
 }
 
 /// A stored source's content back as text, whichever way it was stored.
