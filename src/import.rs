@@ -277,10 +277,11 @@ async fn restore_statement(
 
 /// One unit of work for the writer.
 enum Job {
-    /// A parsed file to store, with its source ready to be written.
+    /// A parsed file to store, with its identity keys and its source ready to be written.
     Import {
         name: String,
         statement: Box<Statement>,
+        keys: Keys,
         source: PackedSource,
     },
     /// A new parse of the stored statement `pk` (its `id` already set to the stored id).
@@ -290,12 +291,13 @@ enum Job {
 }
 
 impl Job {
-    /// The job of storing `statement` parsed from `source`: the source is compressed
-    /// here, on the parsing threads, not by the writer.
+    /// The job of storing `statement` parsed from `source`: the text hash is computed
+    /// and the source compressed here, on the parsing threads, not by the writer.
     fn import(name: String, statement: Statement, source: &Source) -> Job {
         match PackedSource::pack(source) {
             Ok(source) => Job::Import {
                 name,
+                keys: Keys::of(&statement),
                 statement: Box::new(statement),
                 source,
             },
@@ -512,17 +514,19 @@ impl Writer {
         // re-import) then costs one query, and a new one two.
         let mut import = None;
         if let Job::Import {
-            statement, source, ..
+            statement,
+            source,
+            keys,
+            ..
         } = job
         {
-            let keys = Keys::of(statement);
-            match plan_statement(conn, statement, &keys).await {
+            match plan_statement(conn, statement, keys).await {
                 Ok(Plan::Unchanged(id)) => return Ok(Attempt::Applied(Outcome::Unchanged, id)),
                 Ok(Plan::Insert(id)) => {
                     // No savepoint (FTS5 would flush its terms at each): a failure rolls
                     // the batch back and the statements before it are applied again.
                     return match store::insert_statement_unguarded(
-                        conn, &id, statement, &keys, source,
+                        conn, &id, statement, keys, source,
                     )
                     .await
                     {
@@ -534,7 +538,7 @@ impl Writer {
                         }
                     };
                 }
-                Ok(plan) => import = Some((keys, plan)),
+                Ok(plan) => import = Some(plan),
                 Err(error) => return Ok(Attempt::Failed(format!("database error: {error}"))),
             }
         }
@@ -544,10 +548,13 @@ impl Writer {
             .context("starting a savepoint")?;
         let result = match job {
             Job::Import {
-                statement, source, ..
+                statement,
+                source,
+                keys,
+                ..
             } => {
-                let (keys, plan) = import.expect("planned above");
-                apply_plan(conn, plan, statement, &keys, source).await
+                let plan = import.expect("planned above");
+                apply_plan(conn, plan, statement, keys, source).await
             }
             Job::Reparse { pk, statement } => restore_statement(conn, *pk, statement)
                 .await
