@@ -281,8 +281,8 @@ enum Job {
     Import {
         name: String,
         statement: Box<Statement>,
-        keys: Keys,
-        source: PackedSource,
+        keys: Box<Keys>,
+        source: Box<PackedSource>,
     },
     /// A new parse of the stored statement `pk` (its `id` already set to the stored id).
     Reparse { pk: i64, statement: Box<Statement> },
@@ -297,9 +297,9 @@ impl Job {
         match PackedSource::pack(source) {
             Ok(source) => Job::Import {
                 name,
-                keys: Keys::of(&statement),
+                keys: Box::new(Keys::of(&statement)),
                 statement: Box::new(statement),
-                source,
+                source: Box::new(source),
             },
             Err(error) => Job::Failed {
                 name,
