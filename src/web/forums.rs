@@ -27,6 +27,13 @@ pub async fn list_forums(State(state): State<AppState>) -> Result<Response> {
     })
 }
 
+/// The forum with this slug (case-insensitive), or a 404.
+pub async fn find_forum(db: &sqlx::SqlitePool, slug: &str) -> Result<ForumRow> {
+    browse::forum(db, slug)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("There is no forum `{slug}` in the archive.")))
+}
+
 /// One forum, its statements and who spoke there.
 #[derive(Template)]
 #[template(path = "forum.html")]
@@ -54,11 +61,7 @@ pub async fn show_forum(
 ) -> Result<Response> {
     let slug = path_param(slug)?;
     let db = &state.db;
-    let Some(forum) = browse::forum(db, &slug).await? else {
-        return Err(Error::not_found(format!(
-            "There is no forum `{slug}` in the archive."
-        )));
-    };
+    let forum = find_forum(db, &slug).await?;
     let mut f = Filters::parse(&raw, db, &state.registry).await?;
     f.forum = Some(forum.slug.clone());
     let mut q = list_query(&f);

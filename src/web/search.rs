@@ -3,9 +3,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::{json, Value};
+use axum::response::Response;
 
 use crate::db::search::{self as db, Bucket, Hit, Results};
 use crate::search::Query;
@@ -16,18 +14,22 @@ use crate::web::{html, AppState, Error, Layout, Result};
 pub const MAX_QUERY_CHARS: usize = 1000;
 
 /// A search as asked and what it found.
-struct Outcome {
-    q: String,
+pub(crate) struct Outcome {
+    /// `q` as given.
+    pub(crate) q: String,
     query: Query,
-    filters: Filters,
+    /// The validated filters and paging.
+    pub(crate) filters: Filters,
     sort: Sort,
-    group: bool,
-    results: Results,
+    /// One result per statement.
+    pub(crate) group: bool,
+    /// The page of hits, the total and the facets.
+    pub(crate) results: Results,
 }
 
 impl Outcome {
     /// `q` and `group`, the parameters the shared filters do not carry.
-    fn extra(&self) -> Vec<(&'static str, &str)> {
+    pub(crate) fn extra(&self) -> Vec<(&'static str, &str)> {
         let mut extra = vec![("q", self.q.as_str())];
         if self.group {
             extra.push(("group", "statement"));
@@ -40,7 +42,8 @@ impl Outcome {
     }
 }
 
-async fn run(state: &AppState, raw: &RawParams) -> Result<Outcome> {
+/// Validates a search's parameters and runs it; the page and `/api/search` share it.
+pub(crate) async fn run(state: &AppState, raw: &RawParams) -> Result<Outcome> {
     let q = raw.get("q").unwrap_or_default().to_owned();
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(Error::bad_request(format!(
@@ -97,71 +100,9 @@ async fn run(state: &AppState, raw: &RawParams) -> Result<Outcome> {
     })
 }
 
-fn hit_url(hit: &Hit) -> String {
+/// The path of the turn a hit lands on.
+pub(crate) fn hit_url(hit: &Hit) -> String {
     format!("/statements/{}#{}", hit.statement.id, hit.segment.anchor)
-}
-
-/// `GET /api/search`: Contract 2's JSON.
-pub async fn api_search(State(state): State<AppState>, raw: RawParams) -> Result<Response> {
-    let o = run(&state, &raw).await?;
-    let results: Vec<Value> = o
-        .results
-        .hits
-        .iter()
-        .map(|h| {
-            let mut v = json!({
-                "statement": {
-                    "id": h.statement.id,
-                    "title": h.statement.title,
-                    "date": h.statement.date,
-                    "forums": h.statement.forums,
-                },
-                "segment": {
-                    "n": h.segment.n,
-                    "kind": h.segment.kind,
-                    "speaker": h.segment.speaker,
-                    "exchange": h.segment.exchange,
-                    "anchor": h.segment.anchor,
-                },
-                "url": hit_url(h),
-                "snippet": h.snippet,
-            });
-            if let (Some(n), Some(obj)) = (h.hits, v.as_object_mut()) {
-                obj.insert("hits".into(), n.into());
-            }
-            v
-        })
-        .collect();
-    let (prev, next) = params::prev_next(&o.filters, "/api/search", &o.extra(), o.results.total);
-    let named = |b: &[Bucket]| -> Vec<Value> {
-        b.iter()
-            .map(|b| json!({"slug": b.key, "name": b.name, "count": b.count}))
-            .collect()
-    };
-    let years: Vec<Value> = o
-        .results
-        .facets
-        .year
-        .iter()
-        .map(|b| json!({"year": b.key.parse::<i64>().unwrap_or_default(), "count": b.count}))
-        .collect();
-    let body = json!({
-        "query": o.q,
-        "results": results,
-        "pagination": {
-            "page": o.filters.page,
-            "limit": o.filters.limit,
-            "total": o.results.total,
-            "next": next,
-            "prev": prev,
-        },
-        "facets": {
-            "forum": named(&o.results.facets.forum),
-            "speaker": named(&o.results.facets.speaker),
-            "year": years,
-        },
-    });
-    Ok(Json(body).into_response())
 }
 
 /// One result on the page.

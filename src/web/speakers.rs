@@ -26,6 +26,13 @@ pub async fn list_speakers(State(state): State<AppState>) -> Result<Response> {
     })
 }
 
+/// The speaker with this slug (case-insensitive), or a 404.
+pub async fn find_speaker(db: &sqlx::SqlitePool, slug: &str) -> Result<SpeakerRow> {
+    browse::speaker(db, slug)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("There is no speaker `{slug}` in the archive.")))
+}
+
 /// One speaker and their statements.
 #[derive(Template)]
 #[template(path = "speaker.html")]
@@ -52,11 +59,7 @@ pub async fn show_speaker(
 ) -> Result<Response> {
     let slug = path_param(slug)?;
     let db = &state.db;
-    let Some(speaker) = browse::speaker(db, &slug).await? else {
-        return Err(Error::not_found(format!(
-            "There is no speaker `{slug}` in the archive."
-        )));
-    };
+    let speaker = find_speaker(db, &slug).await?;
     let mut f = Filters::parse(&raw, db, &state.registry).await?;
     f.speaker = Some(speaker.slug.clone());
     let mut q = list_query(&f);
