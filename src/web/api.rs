@@ -509,10 +509,10 @@ pub enum Group {
 #[allow(dead_code)]
 pub struct ListParams {
     /// Only statements made at this forum (a slug such as `csto`).
-    #[param(pattern = "^[A-Za-z0-9_-]{1,100}$")]
+    #[param(pattern = "^[A-Za-z0-9_-]{1,100}$", example = "csto")]
     forum: Option<String>,
     /// Only statements in which this person speaks (a slug such as `sergey-lavrov`).
-    #[param(pattern = "^[A-Za-z0-9_-]{1,100}$")]
+    #[param(pattern = "^[A-Za-z0-9_-]{1,100}$", example = "sergey-lavrov")]
     speaker: Option<String>,
     /// Only statements of this year.
     #[param(minimum = 1000, maximum = 9999)]
@@ -528,7 +528,7 @@ pub struct ListParams {
     #[param(minimum = 1, maximum = 1_000_000)]
     page: Option<u32>,
     /// Results per page, 20 by default; more than 100 is read as 100.
-    #[param(minimum = 1)]
+    #[param(schema_with = limit_schema)]
     limit: Option<u64>,
 }
 
@@ -541,7 +541,7 @@ pub struct PageParams {
     #[param(minimum = 1, maximum = 1_000_000)]
     page: Option<u32>,
     /// Results per page, 20 by default; more than 100 is read as 100.
-    #[param(minimum = 1)]
+    #[param(schema_with = limit_schema)]
     limit: Option<u64>,
 }
 
@@ -553,7 +553,7 @@ pub struct PageParams {
 pub struct SearchParams {
     /// The query: words, `"a phrase"`, `prefix*`, `-excluded`, `a OR b`. What the query
     /// language cannot read is searched as plain words; without a query nothing is found.
-    #[param(max_length = 1000)]
+    #[param(max_length = 1000, example = "INF Treaty")]
     q: Option<String>,
     /// Only turns of statements made at this forum.
     #[param(pattern = "^[A-Za-z0-9_-]{1,100}$")]
@@ -583,8 +583,16 @@ pub struct SearchParams {
     #[param(minimum = 1, maximum = 1_000_000)]
     page: Option<u32>,
     /// Results per page, 20 by default; more than 100 is read as 100.
-    #[param(minimum = 1)]
+    #[param(schema_with = limit_schema)]
     limit: Option<u64>,
+}
+
+/// `limit`: any whole number from 1, as a larger one is read as 100 however large.
+fn limit_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Integer)
+        .minimum(Some(1))
+        .build()
 }
 
 /// Only `page` and `limit` of a query, for lists that take no filters.
@@ -647,7 +655,8 @@ pub async fn statements(State(state): State<AppState>, raw: RawParams) -> Result
     get,
     path = "/api/statements/{id}",
     tag = "statements",
-    params(("id" = String, Path, description = "The statement's id.")),
+    params(("id" = String, Path, description = "The statement's id.",
+        example = "2018-06-11-answers-to-media-questions-csto-council-of-foreign-ministers-meeting")),
     responses(
         (status = 200, description = "The whole statement, as `communique parse` prints it.",
          body = Statement),
@@ -698,7 +707,8 @@ pub async fn speakers(State(state): State<AppState>, raw: RawParams) -> Result<R
     get,
     path = "/api/speakers/{slug}",
     tag = "speakers",
-    params(("slug" = String, Path, description = "The speaker's slug, case-insensitive.")),
+    params(("slug" = String, Path, description = "The speaker's slug, case-insensitive.",
+        example = "sergey-lavrov")),
     responses(
         (status = 200, description = "The speaker.", body = SpeakerDetail),
         (status = 404, description = "No speaker has this slug.", body = ErrorBody),
@@ -759,7 +769,8 @@ pub async fn forums(State(state): State<AppState>, raw: RawParams) -> Result<Res
     get,
     path = "/api/forums/{slug}",
     tag = "forums",
-    params(("slug" = String, Path, description = "The forum's slug, case-insensitive.")),
+    params(("slug" = String, Path, description = "The forum's slug, case-insensitive.",
+        example = "csto")),
     responses(
         (status = 200, description = "The forum.", body = ForumDetail),
         (status = 404, description = "No forum has this slug.", body = ErrorBody),
