@@ -269,7 +269,6 @@ struct SegmentRow<'a> {
     exchange: Option<u32>,
     anchor: &'a str,
     title: Option<&'a str>,
-    paragraphs: &'a [String],
     body: String,
 }
 
@@ -431,16 +430,15 @@ async fn insert_parts(
                 exchange: s.exchange,
                 anchor: &s.anchor,
                 title: s.title.as_deref(),
-                paragraphs: &s.paragraphs,
-                body: s.paragraphs.join("\n\n"),
+                body: join_paragraphs(&s.paragraphs),
             })
             .collect();
         sqlx::query(
             "INSERT INTO segments (statement_pk, n, kind, speaker, label, note, exchange, anchor,
-                                   title, paragraphs, body)
+                                   title, body)
              SELECT ?1, value ->> 'n', value ->> 'kind', value ->> 'speaker', value ->> 'label',
                     value ->> 'note', value ->> 'exchange', value ->> 'anchor', value ->> 'title',
-                    value -> 'paragraphs', value ->> 'body'
+                    value ->> 'body'
                FROM json_each(?2)",
         )
         .bind(pk)
@@ -591,16 +589,47 @@ pub async fn load_statement(
             'segments', json((SELECT json_group_array(json_object(
                         'n', g.n, 'kind', g.kind, 'speaker', g.speaker, 'label', g.label,
                         'note', g.note, 'exchange', g.exchange, 'anchor', g.anchor,
-                        'title', g.title, 'paragraphs', json(g.paragraphs)) ORDER BY g.n)
+                        'title', g.title, 'paragraphs', g.body) ORDER BY g.n)
                    FROM segments g WHERE g.statement_pk = s.pk)))
            FROM statements s WHERE s.id = ?1",
     )
     .bind(id)
     .fetch_optional(executor)
     .await?;
-    object
-        .map(|o| serde_json::from_str(&o).map_err(|e| sqlx::Error::Decode(Box::new(e))))
-        .transpose()
+    let Some(object) = object else {
+        return Ok(None);
+    };
+    let mut object: serde_json::Value =
+        serde_json::from_str(&object).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    // The query puts each turn's stored text where its paragraphs go; split it here.
+    if let Some(segments) = object.get_mut("segments").and_then(|s| s.as_array_mut()) {
+        for segment in segments {
+            if let Some(slot) = segment.get_mut("paragraphs") {
+                let body = slot.as_str().unwrap_or_default();
+                *slot = split_paragraphs(body).into();
+            }
+        }
+    }
+    serde_json::from_value(object)
+        .map(Some)
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// The separator between a turn's paragraphs in `segments.body`.
+const PARAGRAPH_BREAK: &str = "\n\n";
+
+/// A turn's paragraphs as one text, as stored and indexed.
+pub fn join_paragraphs(paragraphs: &[String]) -> String {
+    paragraphs.join(PARAGRAPH_BREAK)
+}
+
+/// A turn's paragraphs back from its stored text: the inverse of [`join_paragraphs`],
+/// since a paragraph is never empty and never holds a line break.
+pub fn split_paragraphs(body: &str) -> Vec<String> {
+    if body.is_empty() {
+        return Vec::new();
+    }
+    body.split(PARAGRAPH_BREAK).map(str::to_owned).collect()
 }
 
 /// The id of the statement that `alias` was merged into, if it is an alias.
