@@ -4,7 +4,7 @@
 # against a server over the bundled corpus, and fails on any 5xx, any status, content
 # type or body the document does not declare.
 #
-#   scripts/schemathesis.sh            # bounded run, 60 examples per operation
+#   scripts/schemathesis.sh            # bounded run, 100 examples per operation
 #   MAX_EXAMPLES=500 scripts/schemathesis.sh
 #
 # Installs Schemathesis from PyPI into .venv-schemathesis when missing. Exits non-zero
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
 VENV=.venv-schemathesis
-MAX_EXAMPLES="${MAX_EXAMPLES:-60}"
+MAX_EXAMPLES="${MAX_EXAMPLES:-100}"
 SEED="${SCHEMATHESIS_SEED:-20261123}"
 
 if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$VERSION"; then
@@ -61,7 +61,7 @@ curl -fsS "$BASE/healthz" >/dev/null
 start=$(date +%s)
 status=0
 "$VENV/bin/schemathesis" --no-color run "$BASE/api/openapi.json" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,unsupported_method \
   --phases examples,coverage,fuzzing \
   --max-examples "$MAX_EXAMPLES" \
   --seed "$SEED" \
