@@ -17,25 +17,30 @@ VENV=.venv-schemathesis
 MAX_EXAMPLES="${MAX_EXAMPLES:-100}"
 SEED="${SCHEMATHESIS_SEED:-20261123}"
 
-if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$VERSION"; then
-  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      apt-get install -y -q python3-venv >/dev/null
-    else
-      echo "schemathesis.sh: python3 venv support is missing (apt-get install python3-venv)" >&2
-      exit 1
-    fi
+apt_install() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq "$@" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "$@" >/dev/null; }
+  else
+    echo "schemathesis.sh: $* missing (apt-get install $*)" >&2
+    exit 1
   fi
+}
+
+if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$VERSION"; then
+  command -v python3 >/dev/null || apt_install python3 python3-venv
+  python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
   rm -rf "$VENV"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$VERSION"
 fi
+PY="$VENV/bin/python"
 
 cargo build --quiet --bin communique
 BIN=target/debug/communique
 
 WORK="$(mktemp -d)"
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 "$BIN" serve --addr "127.0.0.1:$PORT" --db "$WORK/archive.db" --import corpus \
   >"$WORK/serve.log" 2>&1 &
 SERVER=$!
@@ -47,8 +52,11 @@ cleanup() {
 trap cleanup EXIT
 
 BASE="http://127.0.0.1:$PORT"
+up() {
+  "$PY" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$BASE/healthz" 2>/dev/null
+}
 for _ in $(seq 1 120); do
-  if curl -fsS "$BASE/healthz" >/dev/null 2>&1; then break; fi
+  if up; then break; fi
   if ! kill -0 "$SERVER" 2>/dev/null; then
     echo "schemathesis.sh: the server exited:" >&2
     cat "$WORK/serve.log" >&2
@@ -56,7 +64,7 @@ for _ in $(seq 1 120); do
   fi
   sleep 0.5
 done
-curl -fsS "$BASE/healthz" >/dev/null
+up || { echo "schemathesis.sh: the server does not answer /healthz" >&2; exit 1; }
 
 start=$(date +%s)
 status=0
