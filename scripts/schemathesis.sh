@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Holds the JSON API to its own OpenAPI document: Schemathesis generates requests for
-# every /api/* operation (valid and invalid parameters, boundary values, odd strings)
-# against a server over the bundled corpus, and fails on any 5xx, any status, content
-# type or body the document does not declare.
+# every /api/* operation (valid and invalid parameters, boundary values, odd strings,
+# and sequences that follow the response links from lists to details) against a server
+# over the bundled corpus, and fails on any 5xx, any status, content type or body the
+# document does not declare.
 #
 #   scripts/schemathesis.sh            # bounded run, 100 examples per operation
 #   MAX_EXAMPLES=500 scripts/schemathesis.sh
@@ -70,7 +71,7 @@ start=$(date +%s)
 status=0
 "$VENV/bin/schemathesis" --no-color run "$BASE/api/openapi.json" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,unsupported_method \
-  --phases examples,coverage,fuzzing \
+  --phases examples,coverage,fuzzing,stateful \
   --max-examples "$MAX_EXAMPLES" \
   --seed "$SEED" \
   --generation-database none \

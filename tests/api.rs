@@ -849,6 +849,29 @@ async fn document_declares_closed_objects_enums_errors_and_parameter_constraints
         paths.keys().map(String::as_str).collect::<BTreeSet<_>>(),
         expected
     );
+    // Response links name operations that exist, the way OpenAPI spells it.
+    let operations: BTreeSet<&str> = paths
+        .values()
+        .map(|item| item["get"]["operationId"].as_str().unwrap())
+        .collect();
+    let mut links = 0;
+    for item in paths.values() {
+        for response in item["get"]["responses"].as_object().unwrap().values() {
+            for link in response["links"]
+                .as_object()
+                .into_iter()
+                .flat_map(|l| l.values())
+            {
+                let target = link["operationId"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{link}"));
+                assert!(operations.contains(target), "{target}");
+                assert!(link.get("operation_id").is_none());
+                links += 1;
+            }
+        }
+    }
+    assert_eq!(links, 6);
     for (path, item) in paths {
         if path == "/api/openapi.json" {
             continue;

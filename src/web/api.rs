@@ -622,7 +622,10 @@ fn page_of<'a, T>(all: &'a [T], f: &Filters) -> impl Iterator<Item = &'a T> {
     params(ListParams),
     responses(
         (status = 200, description = "A page of statements, newest first unless `sort=oldest`.",
-         body = ListResponse<StatementSummary>),
+         body = ListResponse<StatementSummary>,
+         links(("first_statement" = (operation_id = "statement",
+             parameters(("id" = "$response.body#/results/0/id")),
+             description = "The first statement of the page, whole.")))),
         (status = 400, description = "A malformed parameter or an unknown forum or speaker.",
          body = ErrorBody),
         (status = 500, description = "The server failed.", body = ErrorBody),
@@ -685,7 +688,10 @@ pub async fn statement(
     params(PageParams),
     responses(
         (status = 200, description = "People with statements, most statements first.",
-         body = ListResponse<SpeakerSummary>),
+         body = ListResponse<SpeakerSummary>,
+         links(("first_speaker" = (operation_id = "speaker",
+             parameters(("slug" = "$response.body#/results/0/slug")),
+             description = "The first speaker of the page.")))),
         (status = 400, description = "A malformed `page` or `limit`.", body = ErrorBody),
         (status = 500, description = "The server failed.", body = ErrorBody),
     )
@@ -710,7 +716,10 @@ pub async fn speakers(State(state): State<AppState>, raw: RawParams) -> Result<R
     params(("slug" = String, Path, description = "The speaker's slug, case-insensitive.",
         example = "sergey-lavrov")),
     responses(
-        (status = 200, description = "The speaker.", body = SpeakerDetail),
+        (status = 200, description = "The speaker.", body = SpeakerDetail,
+         links(("their_statements" = (operation_id = "statements",
+             parameters(("speaker" = "$response.body#/slug")),
+             description = "The statements in which they speak (`statements_url`).")))),
         (status = 404, description = "No speaker has this slug.", body = ErrorBody),
         (status = 500, description = "The server failed.", body = ErrorBody),
     )
@@ -747,7 +756,10 @@ pub async fn speaker(
     params(PageParams),
     responses(
         (status = 200, description = "Forums with statements, most statements first.",
-         body = ListResponse<ForumSummary>),
+         body = ListResponse<ForumSummary>,
+         links(("first_forum" = (operation_id = "forum",
+             parameters(("slug" = "$response.body#/results/0/slug")),
+             description = "The first forum of the page.")))),
         (status = 400, description = "A malformed `page` or `limit`.", body = ErrorBody),
         (status = 500, description = "The server failed.", body = ErrorBody),
     )
@@ -772,7 +784,10 @@ pub async fn forums(State(state): State<AppState>, raw: RawParams) -> Result<Res
     params(("slug" = String, Path, description = "The forum's slug, case-insensitive.",
         example = "csto")),
     responses(
-        (status = 200, description = "The forum.", body = ForumDetail),
+        (status = 200, description = "The forum.", body = ForumDetail,
+         links(("its_statements" = (operation_id = "statements",
+             parameters(("forum" = "$response.body#/slug")),
+             description = "The statements made at the forum (`statements_url`).")))),
         (status = 404, description = "No forum has this slug.", body = ErrorBody),
         (status = 500, description = "The server failed.", body = ErrorBody),
     )
@@ -811,7 +826,10 @@ pub async fn forum(
     responses(
         (status = 200, description = "A page of hits with the facets of all hits. Each hit is \
          a turn (`TurnHit`), or with `group=statement` a statement (`StatementHit`).",
-         body = SearchResponse),
+         body = SearchResponse,
+         links(("first_hit_statement" = (operation_id = "statement",
+             parameters(("id" = "$response.body#/results/0/statement/id")),
+             description = "The statement of the first hit, whole.")))),
         (status = 400, description = "A malformed parameter, an unknown forum or speaker, \
          or a query over 1,000 characters.", body = ErrorBody),
         (status = 500, description = "The server failed.", body = ErrorBody),

@@ -96,10 +96,38 @@ fn close(schema: &mut RefOr<Schema>) {
 
 /// The document as JSON, built once.
 pub static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    camel_case_links(&mut doc);
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
 });
+
+/// utoipa 5 writes a response link's fields in snake case (`operation_id`), which
+/// OpenAPI tools do not read; they are renamed to the specification's `operationId`,
+/// `operationRef` and `requestBody`.
+fn camel_case_links(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Object(links)) = map.get_mut("links") {
+                for link in links.values_mut() {
+                    let Value::Object(link) = link else { continue };
+                    for (from, to) in [
+                        ("operation_id", "operationId"),
+                        ("operation_ref", "operationRef"),
+                        ("request_body", "requestBody"),
+                    ] {
+                        if let Some(v) = link.remove(from) {
+                            link.insert(to.to_owned(), v);
+                        }
+                    }
+                }
+            }
+            map.values_mut().for_each(camel_case_links);
+        }
+        Value::Array(items) => items.iter_mut().for_each(camel_case_links),
+        _ => {}
+    }
+}
 
 /// This document.
 #[utoipa::path(
