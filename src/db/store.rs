@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Row, SqliteConnection, SqliteExecutor};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::model::{Hints, Statement};
+use crate::model::{Hints, Segment, SegmentKind, Statement};
 use crate::registry::Registry;
 
 /// What an input was, so it can be parsed again the same way.
@@ -572,7 +572,7 @@ pub async fn load_statement(
 ) -> sqlx::Result<Option<Statement>> {
     // One query: SQLite assembles the JSON object, serde reads it back. `json(...)` marks
     // subquery results as JSON so they nest as arrays, not as strings.
-    let object: Option<String> = sqlx::query_scalar(
+    let row: Option<(String, String)> = sqlx::query_as(
         "SELECT json_object(
             'id', s.id, 'title', s.title, 'date', s.date, 'time', s.time, 'place', s.place,
             'kind', s.kind, 'language', s.language, 'languages', json(s.languages),
@@ -586,34 +586,52 @@ pub async fn load_statement(
                    FROM statement_speakers ss WHERE ss.statement_pk = s.pk)),
             'tags', json((SELECT json_group_array(t.tag ORDER BY t.position)
                    FROM statement_tags t WHERE t.statement_pk = s.pk)),
-            'segments', json((SELECT json_group_array(json_object(
-                        'n', g.n, 'kind', g.kind, 'speaker', g.speaker, 'label', g.label,
-                        'note', g.note, 'exchange', g.exchange, 'anchor', g.anchor,
-                        'title', g.title, 'paragraphs', g.body) ORDER BY g.n)
-                   FROM segments g WHERE g.statement_pk = s.pk)))
+            'segments', json('[]')),
+            (SELECT json_group_array(json_array(g.n, g.kind, g.speaker, g.label, g.note,
+                        g.exchange, g.anchor, g.title, g.body) ORDER BY g.n)
+               FROM segments g WHERE g.statement_pk = s.pk)
            FROM statements s WHERE s.id = ?1",
     )
     .bind(id)
     .fetch_optional(executor)
     .await?;
-    let Some(object) = object else {
+    let Some((head, turns)) = row else {
         return Ok(None);
     };
-    let mut object: serde_json::Value =
-        serde_json::from_str(&object).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    // The query puts each turn's stored text where its paragraphs go; split it here.
-    if let Some(segments) = object.get_mut("segments").and_then(|s| s.as_array_mut()) {
-        for segment in segments {
-            if let Some(slot) = segment.get_mut("paragraphs") {
-                let body = slot.as_str().unwrap_or_default();
-                *slot = split_paragraphs(body).into();
-            }
-        }
-    }
-    serde_json::from_value(object)
-        .map(Some)
-        .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
+    let mut statement: Statement = serde_json::from_str(&head).map_err(decode)?;
+    let turns: Vec<TurnRow> = serde_json::from_str(&turns).map_err(decode)?;
+    statement.segments = turns
+        .into_iter()
+        .map(
+            |(n, kind, speaker, label, note, exchange, anchor, title, body)| Segment {
+                n,
+                kind,
+                speaker,
+                label,
+                note,
+                exchange,
+                anchor,
+                title,
+                paragraphs: split_paragraphs(&body),
+            },
+        )
+        .collect();
+    Ok(Some(statement))
 }
+
+/// A stored turn as [`load_statement`] reads it: the columns of `segments` in order.
+type TurnRow = (
+    u32,
+    SegmentKind,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<u32>,
+    String,
+    Option<String>,
+    String,
+);
 
 /// The separator between a turn's paragraphs in `segments.body`.
 const PARAGRAPH_BREAK: &str = "\n\n";

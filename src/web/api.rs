@@ -506,6 +506,8 @@ pub enum Group {
 /// empty value means absent; values are case-insensitive.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
+// Read by the document only: handlers parse the query with `RawParams` and `Filters`,
+// which also take empty values as absent and name the parameter in every 400.
 #[allow(dead_code)]
 pub struct ListParams {
     /// Only statements made at this forum (a slug such as `csto`).
@@ -535,6 +537,8 @@ pub struct ListParams {
 /// The paging parameters of `/api/speakers` and `/api/forums`.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
+// Read by the document only: handlers parse the query with `RawParams` and `Filters`,
+// which also take empty values as absent and name the parameter in every 400.
 #[allow(dead_code)]
 pub struct PageParams {
     /// Page number, from 1.
@@ -549,6 +553,8 @@ pub struct PageParams {
 /// value means absent.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
+// Read by the document only: handlers parse the query with `RawParams` and `Filters`,
+// which also take empty values as absent and name the parameter in every 400.
 #[allow(dead_code)]
 pub struct SearchParams {
     /// The query: words, `"a phrase"`, `prefix*`, `-excluded`, `a OR b`. What the query

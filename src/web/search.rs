@@ -42,7 +42,8 @@ impl Outcome {
     }
 }
 
-/// Validates a search's parameters and runs it; the page and `/api/search` share it.
+/// Validates the parameters and runs the search; the page, `/api/search` and the search
+/// feed share it.
 pub(crate) async fn run(state: &AppState, raw: &RawParams) -> Result<Outcome> {
     let q = raw.get("q").unwrap_or_default().to_owned();
     if q.chars().count() > MAX_QUERY_CHARS {
@@ -100,7 +101,7 @@ pub(crate) async fn run(state: &AppState, raw: &RawParams) -> Result<Outcome> {
     })
 }
 
-/// The path of the turn a hit lands on.
+/// The path of a hit's turn: the statement page at the turn's anchor.
 pub(crate) fn hit_url(hit: &Hit) -> String {
     format!("/statements/{}#{}", hit.statement.id, hit.segment.anchor)
 }
@@ -426,8 +427,15 @@ pub async fn search_page(State(state): State<AppState>, raw: RawParams) -> Resul
     } else {
         format!("{} – search", o.q)
     };
+    let mut layout = Layout::new(title);
+    if !o.query.is_empty() {
+        layout = layout.feed(
+            format!("Search results for “{}” (Atom)", o.q),
+            o.link("/search/feed.atom", f),
+        );
+    }
     let page = SearchPage {
-        layout: Layout::new(title),
+        layout,
         understood: (!o.query.is_empty() && understood != o.q).then_some(understood),
         searched: !o.query.is_empty(),
         group: o.group,
