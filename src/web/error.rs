@@ -70,7 +70,7 @@ pub enum ErrorCode {
     BadRequest,
     /// No such statement, speaker, forum or route (404).
     NotFound,
-    /// The server failed (500, 503); the details are in its log.
+    /// The server failed (500); the details are in its log.
     Internal,
 }
 
