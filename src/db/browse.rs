@@ -319,3 +319,51 @@ pub async fn languages(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<Count>> 
     .fetch_all(db)
     .await
 }
+
+/// What a JSON list adds to a list row: the time, the forums with their full names (as
+/// the statement's own object gives them) and the statement's numbers of exchanges and
+/// answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowDetails {
+    /// `HH:MM`.
+    pub time: Option<String>,
+    /// Forums in title order.
+    pub forums: Vec<crate::model::ForumRef>,
+    /// Question/answer exchanges.
+    pub exchanges: i64,
+    /// Answer turns.
+    pub answers: i64,
+}
+
+/// [`RowDetails`] of the statements with these ids, by id; a page's worth at a time, as
+/// each count walks only that statement's turns (`UNIQUE (statement_pk, n)`).
+pub async fn row_details(
+    db: impl SqliteExecutor<'_>,
+    ids: &[String],
+) -> sqlx::Result<std::collections::HashMap<String, RowDetails>> {
+    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
+    let rows: Vec<(String, Option<String>, String, i64, i64)> = sqlx::query_as(
+        "SELECT s.id, s.time, \
+           (SELECT json_group_array(json_object('slug', sf.forum, 'acronym', sf.acronym, \
+                                                'name', sf.name) ORDER BY sf.position) \
+              FROM statement_forums sf WHERE sf.statement_pk = s.pk), \
+           (SELECT count(DISTINCT g.exchange) FROM segments g WHERE g.statement_pk = s.pk), \
+           (SELECT count(*) FROM segments g WHERE g.statement_pk = s.pk AND g.kind = 'answer') \
+         FROM statements s WHERE s.id IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(ids)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, time, forums, exchanges, answers)| {
+            let details = RowDetails {
+                time,
+                forums: serde_json::from_str(&forums).unwrap_or_default(),
+                exchanges,
+                answers,
+            };
+            (id, details)
+        })
+        .collect())
+}

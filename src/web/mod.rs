@@ -23,6 +23,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+/// The JSON API: lists, details and search as JSON, and the `/api` page describing them.
+pub mod api;
 /// The page cache and the ETag/304 logic.
 pub mod cache;
 /// Citations: plain text, BibTeX and CSL-JSON downloads.
@@ -37,6 +39,8 @@ pub mod forums;
 pub mod health;
 /// `/`: the archive at a glance.
 pub mod home;
+/// The OpenAPI document of the JSON API.
+pub mod openapi;
 /// Query parameter parsing and validation shared by lists and search.
 pub mod params;
 /// `/search` and `/api/search`: full-text search landing on the exact turn.
@@ -47,7 +51,7 @@ pub mod serve;
 pub mod speakers;
 /// Shared state and configuration.
 pub mod state;
-/// `/statements`, `/statements/{id}`, `/statements/{id}/answers/{e}`, `/api/statements/{id}`.
+/// `/statements`, `/statements/{id}`, `/statements/{id}/answers/{e}`.
 pub mod statements;
 
 pub use error::{Error, Result};
@@ -98,9 +102,16 @@ pub fn router(state: AppState) -> Router {
         .route("/speakers/{slug}", get(speakers::show_speaker))
         .route("/forums", get(forums::list_forums))
         .route("/forums/{slug}", get(forums::show_forum))
-        .route("/api/statements/{id}", get(statements::api_statement))
         .route("/search", get(search::search_page))
-        .route("/api/search", get(search::api_search))
+        .route("/api", get(api::page))
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/statements", get(api::statements))
+        .route("/api/statements/{id}", get(api::statement))
+        .route("/api/speakers", get(api::speakers))
+        .route("/api/speakers/{slug}", get(api::speaker))
+        .route("/api/forums", get(api::forums))
+        .route("/api/forums/{slug}", get(api::forum))
+        .route("/api/search", get(api::search))
         .route("/healthz", get(health::healthz))
         .route("/static/style.css", get(style_css))
         .fallback(not_found)
