@@ -565,6 +565,28 @@ pub async fn generation(executor: impl SqliteExecutor<'_>) -> sqlx::Result<i64> 
         .map(Option::unwrap_or_default)
 }
 
+/// SQL expression of a stored statement as Contract 1's JSON object, over `statements s`:
+/// SQLite assembles the object in one query; `json(...)` marks subquery results as JSON
+/// so they nest as arrays, not as strings.
+pub const STATEMENT_JSON: &str = "json_object(
+     'id', s.id, 'title', s.title, 'date', s.date, 'time', s.time, 'place', s.place,
+     'kind', s.kind, 'language', s.language, 'languages', json(s.languages),
+     'source_number', s.source_number, 'source_url', s.source_url,
+     'forums', json((SELECT json_group_array(
+          json_object('slug', sf.forum, 'acronym', sf.acronym, 'name', sf.name)
+          ORDER BY sf.position)
+     FROM statement_forums sf WHERE sf.statement_pk = s.pk)),
+     'speakers', json((SELECT json_group_array(
+          json_object('slug', ss.speaker, 'name', ss.name) ORDER BY ss.position)
+     FROM statement_speakers ss WHERE ss.statement_pk = s.pk)),
+     'tags', json((SELECT json_group_array(t.tag ORDER BY t.position)
+     FROM statement_tags t WHERE t.statement_pk = s.pk)),
+     'segments', json((SELECT json_group_array(json_object(
+          'n', g.n, 'kind', g.kind, 'speaker', g.speaker, 'label', g.label,
+          'note', g.note, 'exchange', g.exchange, 'anchor', g.anchor,
+          'title', g.title, 'paragraphs', json(g.paragraphs)) ORDER BY g.n)
+     FROM segments g WHERE g.statement_pk = s.pk)))";
+
 /// The statement with this id, rebuilt from the tables as exactly the object the parser
 /// produced (Contract 1), with the stored id. `None` when no statement has this id (it
 /// may be an alias: see [`resolve_alias`]).
@@ -572,29 +594,10 @@ pub async fn load_statement(
     executor: impl SqliteExecutor<'_>,
     id: &str,
 ) -> sqlx::Result<Option<Statement>> {
-    // One query: SQLite assembles the JSON object, serde reads it back. `json(...)` marks
-    // subquery results as JSON so they nest as arrays, not as strings.
-    let object: Option<String> = sqlx::query_scalar(
-        "SELECT json_object(
-            'id', s.id, 'title', s.title, 'date', s.date, 'time', s.time, 'place', s.place,
-            'kind', s.kind, 'language', s.language, 'languages', json(s.languages),
-            'source_number', s.source_number, 'source_url', s.source_url,
-            'forums', json((SELECT json_group_array(
-                        json_object('slug', sf.forum, 'acronym', sf.acronym, 'name', sf.name)
-                        ORDER BY sf.position)
-                   FROM statement_forums sf WHERE sf.statement_pk = s.pk)),
-            'speakers', json((SELECT json_group_array(
-                        json_object('slug', ss.speaker, 'name', ss.name) ORDER BY ss.position)
-                   FROM statement_speakers ss WHERE ss.statement_pk = s.pk)),
-            'tags', json((SELECT json_group_array(t.tag ORDER BY t.position)
-                   FROM statement_tags t WHERE t.statement_pk = s.pk)),
-            'segments', json((SELECT json_group_array(json_object(
-                        'n', g.n, 'kind', g.kind, 'speaker', g.speaker, 'label', g.label,
-                        'note', g.note, 'exchange', g.exchange, 'anchor', g.anchor,
-                        'title', g.title, 'paragraphs', json(g.paragraphs)) ORDER BY g.n)
-                   FROM segments g WHERE g.statement_pk = s.pk)))
-           FROM statements s WHERE s.id = ?1",
-    )
+    // One query: SQLite assembles the JSON object, serde reads it back.
+    let object: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT {STATEMENT_JSON} FROM statements s WHERE s.id = ?1"
+    ))
     .bind(id)
     .fetch_optional(executor)
     .await?;
