@@ -494,6 +494,25 @@ pub async fn merge_into(
     Ok(())
 }
 
+/// Makes `alias` lead to the statement `target` unless a statement or an alias already
+/// holds that id; `true` when it was added.
+pub async fn add_alias(
+    conn: &mut SqliteConnection,
+    alias: &str,
+    target: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO aliases (alias, statement_id)
+         SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM statements WHERE id = ?1)
+         ON CONFLICT (alias) DO NOTHING",
+    )
+    .bind(alias)
+    .bind(target)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 /// Deletes the statement `id` with everything that belongs to it: turns, links, source,
 /// the aliases pointing to it, its full-text rows (by trigger). `false` when no
 /// statement has this id.
