@@ -23,7 +23,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
 use crate::cli::GlobalArgs;
 use crate::db::browse::{self, ListQuery};
-use crate::db::store::{Source, SourceFormat, STATEMENT_JSON};
+use crate::db::store::{self, Source, SourceFormat, STATEMENT_JSON};
 use crate::model::{Hints, SegmentKind, Statement};
 use crate::web::params::{Filters, RawParams, Sort};
 
@@ -127,7 +127,7 @@ fn decode<T: serde::de::DeserializeOwned>(json: &str) -> sqlx::Result<T> {
 
 /// The record of one row of [`export_query`].
 pub fn record_of(row: &SqliteRow) -> sqlx::Result<Record> {
-    let statement: Statement = decode(&row.try_get::<String, _>("statement")?)?;
+    let statement = store::statement_from_json(&row.try_get::<String, _>("statement")?)?;
     let source = match row.try_get::<Option<String>, _>("source_format")? {
         Some(format) => Some(ExportSource {
             format,

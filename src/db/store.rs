@@ -269,7 +269,6 @@ struct SegmentRow<'a> {
     exchange: Option<u32>,
     anchor: &'a str,
     title: Option<&'a str>,
-    paragraphs: &'a [String],
     body: String,
 }
 
@@ -431,16 +430,15 @@ async fn insert_parts(
                 exchange: s.exchange,
                 anchor: &s.anchor,
                 title: s.title.as_deref(),
-                paragraphs: &s.paragraphs,
-                body: s.paragraphs.join("\n\n"),
+                body: join_paragraphs(&s.paragraphs),
             })
             .collect();
         sqlx::query(
             "INSERT INTO segments (statement_pk, n, kind, speaker, label, note, exchange, anchor,
-                                   title, paragraphs, body)
+                                   title, body)
              SELECT ?1, value ->> 'n', value ->> 'kind', value ->> 'speaker', value ->> 'label',
                     value ->> 'note', value ->> 'exchange', value ->> 'anchor', value ->> 'title',
-                    value -> 'paragraphs', value ->> 'body'
+                    value ->> 'body'
                FROM json_each(?2)",
         )
         .bind(pk)
@@ -584,9 +582,10 @@ pub async fn generation(executor: impl SqliteExecutor<'_>) -> sqlx::Result<i64> 
         .map(Option::unwrap_or_default)
 }
 
-/// SQL expression of a stored statement as Contract 1's JSON object, over `statements s`:
-/// SQLite assembles the object in one query; `json(...)` marks subquery results as JSON
-/// so they nest as arrays, not as strings.
+/// SQL expression of a stored statement as Contract 1's JSON object, over `statements s`,
+/// except that each turn's `paragraphs` is its stored text (read it with
+/// [`statement_from_json`]). SQLite assembles the object in one query; `json(...)` marks
+/// subquery results as JSON so they nest as arrays, not as strings.
 pub const STATEMENT_JSON: &str = "json_object(
      'id', s.id, 'title', s.title, 'date', s.date, 'time', s.time, 'place', s.place,
      'kind', s.kind, 'language', s.language, 'languages', json(s.languages),
@@ -603,7 +602,7 @@ pub const STATEMENT_JSON: &str = "json_object(
      'segments', json((SELECT json_group_array(json_object(
           'n', g.n, 'kind', g.kind, 'speaker', g.speaker, 'label', g.label,
           'note', g.note, 'exchange', g.exchange, 'anchor', g.anchor,
-          'title', g.title, 'paragraphs', json(g.paragraphs)) ORDER BY g.n)
+          'title', g.title, 'paragraphs', g.body) ORDER BY g.n)
      FROM segments g WHERE g.statement_pk = s.pk)))";
 
 /// The statement with this id, rebuilt from the tables as exactly the object the parser
@@ -620,9 +619,40 @@ pub async fn load_statement(
     .bind(id)
     .fetch_optional(executor)
     .await?;
-    object
-        .map(|o| serde_json::from_str(&o).map_err(|e| sqlx::Error::Decode(Box::new(e))))
-        .transpose()
+    object.as_deref().map(statement_from_json).transpose()
+}
+
+/// The statement of a [`STATEMENT_JSON`] object.
+pub fn statement_from_json(object: &str) -> sqlx::Result<Statement> {
+    let mut object: serde_json::Value =
+        serde_json::from_str(object).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    // The query puts each turn's stored text where its paragraphs go; split it here.
+    if let Some(segments) = object.get_mut("segments").and_then(|s| s.as_array_mut()) {
+        for segment in segments {
+            if let Some(slot) = segment.get_mut("paragraphs") {
+                let body = slot.as_str().unwrap_or_default();
+                *slot = split_paragraphs(body).into();
+            }
+        }
+    }
+    serde_json::from_value(object).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// The separator between a turn's paragraphs in `segments.body`.
+const PARAGRAPH_BREAK: &str = "\n\n";
+
+/// A turn's paragraphs as one text, as stored and indexed.
+pub fn join_paragraphs(paragraphs: &[String]) -> String {
+    paragraphs.join(PARAGRAPH_BREAK)
+}
+
+/// A turn's paragraphs back from its stored text: the inverse of [`join_paragraphs`],
+/// since a paragraph is never empty and never holds a line break.
+pub fn split_paragraphs(body: &str) -> Vec<String> {
+    if body.is_empty() {
+        return Vec::new();
+    }
+    body.split(PARAGRAPH_BREAK).map(str::to_owned).collect()
 }
 
 /// The id of the statement that `alias` was merged into, if it is an alias.
