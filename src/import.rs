@@ -1001,7 +1001,8 @@ pub async fn remove(pool: &SqlitePool, ids: &[String]) -> anyhow::Result<Vec<Str
 #[derive(Debug, Clone, clap::Args)]
 pub struct ImportArgs {
     /// Files and folders to import (folders: their `.txt` files and dataset files —
-    /// `.csv`, `.jsonl`, `.json`, optionally `.gz` — recursively).
+    /// `.csv`, `.jsonl`, `.json`, optionally `.gz` — recursively). A `.jsonl` written by
+    /// `communique export` restores its statements with their ids, aliases and sources.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Which columns of dataset files hold which fields, for files of another shape:
