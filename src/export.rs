@@ -112,12 +112,27 @@ fn record_select() -> String {
     )
 }
 
-/// The query of an export: every statement the list filters of `q` select, in the list's
-/// order, with its source and aliases (limit and offset are not used).
-pub fn export_query(q: &ListQuery) -> QueryBuilder<'static, Sqlite> {
+/// Which statements an export holds, and in which order.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// The list filters (limit and offset are not used: every match is exported).
+    pub filters: ListQuery,
+    /// In the order they were first imported (row key order) rather than by date: an
+    /// archive restored from such an export knows which statements are older, as merges
+    /// need (the older id survives).
+    pub imported_order: bool,
+}
+
+/// The query of an export: every statement `selection` holds, with its source and
+/// aliases, in its order.
+pub fn export_query(selection: &Selection) -> QueryBuilder<'static, Sqlite> {
     let mut qb = QueryBuilder::new(record_select());
-    browse::push_filters(&mut qb, q);
-    qb.push(browse::list_order(q.oldest_first));
+    browse::push_filters(&mut qb, &selection.filters);
+    if selection.imported_order {
+        qb.push(" ORDER BY s.pk");
+    } else {
+        qb.push(browse::list_order(selection.filters.oldest_first));
+    }
     qb
 }
 
@@ -283,7 +298,7 @@ impl Encoder {
 /// of statements encoded.
 pub async fn write_export<F, Fut>(
     db: &SqlitePool,
-    q: &ListQuery,
+    q: &Selection,
     encoder: &mut Encoder,
     mut emit: F,
 ) -> anyhow::Result<u64>
@@ -312,9 +327,9 @@ where
     Ok(n)
 }
 
-/// The list query of validated filters, for every page at once.
-pub fn list_query(f: &Filters) -> ListQuery {
-    ListQuery {
+/// The selection of validated list filters, every page at once, in the list's order.
+pub fn selection(f: &Filters) -> Selection {
+    let filters = ListQuery {
         forum: f.forum.clone(),
         speaker: f.speaker.clone(),
         year: f.year,
@@ -323,6 +338,10 @@ pub fn list_query(f: &Filters) -> ListQuery {
         oldest_first: f.sort == Some(Sort::Oldest),
         limit: 0,
         offset: 0,
+    };
+    Selection {
+        filters,
+        imported_order: false,
     }
 }
 
@@ -347,7 +366,9 @@ pub struct ExportArgs {
     /// Only statements in this language (ISO 639-1 code).
     #[arg(long, value_name = "CODE")]
     pub lang: Option<String>,
-    /// Order: `newest` (default) or `oldest` first.
+    /// Order: `newest` (default) or `oldest` first, or `imported`: the archive's own order,
+    /// which a backup should keep (a restored archive then knows which statements are
+    /// older).
     #[arg(long)]
     pub sort: Option<String>,
     /// Write to this file instead of stdout.
@@ -367,7 +388,7 @@ impl ExportArgs {
             ("year", &self.year),
             ("kind", &self.kind),
             ("lang", &self.lang),
-            ("sort", &self.sort),
+            ("sort", &self.sort.clone().filter(|s| !imported(s))),
         ];
         RawParams(
             pairs
@@ -376,6 +397,10 @@ impl ExportArgs {
                 .collect(),
         )
     }
+}
+
+fn imported(sort: &str) -> bool {
+    sort.trim().eq_ignore_ascii_case("imported")
 }
 
 /// `communique export`: validates the filters as `/statements` does (an unknown slug or
@@ -405,7 +430,7 @@ async fn export_to(
 ) -> anyhow::Result<ExitCode> {
     let filters = match Filters::parse(&args.params(), pool, registry).await {
         Ok(f) if f.sort == Some(Sort::Relevance) => {
-            eprintln!("error: an export sorts by newest or oldest.");
+            eprintln!("error: an export sorts by newest, oldest or imported.");
             return Ok(ExitCode::from(2));
         }
         Ok(f) => f,
@@ -428,7 +453,9 @@ async fn export_to(
     };
     let mut encoder = Encoder::new(args.format, args.base_url.as_deref());
     let mut closed = false;
-    let n = write_export(pool, &list_query(&filters), &mut encoder, |chunk| {
+    let mut selection = selection(&filters);
+    selection.imported_order = args.sort.as_deref().is_some_and(imported);
+    let n = write_export(pool, &selection, &mut encoder, |chunk| {
         let written = match out.write_all(&chunk) {
             Ok(()) => Ok(true),
             // A reader that stops early (`| head`) is not an error.

@@ -191,7 +191,10 @@ fn lines(jsonl: &str) -> Vec<serde_json::Value> {
 #[test]
 fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
     let a = archive();
-    let out = communique(&a.db, &["export", "--format", "jsonl"]);
+    let out = communique(
+        &a.db,
+        &["export", "--format", "jsonl", "--sort", "imported"],
+    );
     succeeded(&out);
     let first = stdout(&out);
     let n = first.lines().count();
@@ -207,10 +210,24 @@ fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
         format!("imported {n}, updated 0, unchanged 0, failed 0")
     );
 
-    // Byte for byte the same export, and the same ids, sources and aliases.
-    let out = communique(&copy, &["export"]);
+    // Byte for byte the same export, in either order; the same ids, sources and aliases;
+    // and the same order of age.
+    let out = communique(&copy, &["export", "--sort", "imported"]);
     succeeded(&out);
     assert!(stdout(&out) == first, "the second export differs");
+    assert!(
+        stdout(&communique(&copy, &["export"])) == stdout(&communique(&a.db, &["export"])),
+        "the exports by date differ"
+    );
+    let by_age = |db: &Path| -> Vec<String> {
+        with_pool(db, async |pool| {
+            sqlx::query_scalar("SELECT id FROM statements ORDER BY pk")
+                .fetch_all(pool)
+                .await
+                .unwrap()
+        })
+    };
+    assert_eq!(by_age(&copy), by_age(&a.db));
     let (ids, sources, aliases) = stored(&a.db);
     assert_eq!(
         stored(&copy),
@@ -522,7 +539,7 @@ fn the_command_line_refuses_unknown_slugs_and_bad_values() {
             "`--year` must be a four-digit year",
         ),
         (&["--kind", "poem"][..], "`--kind` must be one of"),
-        (&["--sort", "relevance"][..], "newest or oldest"),
+        (&["--sort", "relevance"][..], "newest, oldest or imported"),
     ] {
         let mut all = vec!["export", "--out", out_file.to_str().unwrap()];
         all.extend(args);

@@ -37,7 +37,7 @@ async fn export_response(state: AppState, raw: &RawParams, format: Format) -> Re
             "`sort=relevance` applies to searches; exports sort by newest or oldest.",
         ));
     }
-    let query = export::list_query(&f);
+    let query = export::selection(&f);
     let (tx, mut rx) = mpsc::channel::<std::io::Result<Bytes>>(QUEUE);
     let db = state.db.clone();
     let base_url = state.config.base_url.clone();
