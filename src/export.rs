@@ -468,10 +468,12 @@ async fn export_to(
         std::future::ready(written)
     })
     .await?;
-    if !closed {
+    if closed {
+        eprintln!("stopped: the output was closed after {n} statements");
+    } else {
         out.flush().context("writing the export")?;
+        eprintln!("exported {n} statements");
     }
-    eprintln!("exported {n} statements");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -473,6 +473,21 @@ fn http_exports_are_attachments_streamed_past_the_page_cache() {
             assert!(text.lines().count() >= 15, "{uri}");
         }
         assert!(state.cache.is_empty(), "an export went into the page cache");
+
+        // Uncompressed, the body comes as the export's chunks, not as one buffer.
+        let request = Request::get("/statements.jsonl")
+            .body(Body::empty())
+            .unwrap();
+        let mut body = app.oneshot(request).await.unwrap().into_body();
+        let (mut frames, mut bytes) = (0, 0);
+        while let Some(frame) = body.frame().await {
+            let data = frame.unwrap().into_data().unwrap();
+            assert!(data.len() < 2 * communique::export::CHUNK);
+            frames += 1;
+            bytes += data.len();
+        }
+        assert!(bytes > 4 * communique::export::CHUNK, "{bytes} bytes");
+        assert!(frames > 4, "{frames} frames");
     });
     for (uri, message) in [
         ("/statements.csv?forum=nowhere", "Unknown forum"),
