@@ -739,8 +739,9 @@ fn catch_parse<T, E: fmt::Display>(parse: impl FnOnce() -> Result<T, E>) -> Resu
 /// each row named `FILE:ROW`; a file that cannot be read (further) is one failure.
 /// Returns `false` once `send` does (the writer is gone).
 ///
-/// A file met in a folder that holds no rows of statements (another program's JSON,
-/// statement exports) is passed over with a message; named on the command line, it fails.
+/// A file met in a folder that holds no rows of statements (another program's JSON) is
+/// passed over with a message; named on the command line, it fails. The lines of a
+/// statement export become [`Job::Restore`]s.
 fn read_rows(
     path: &Path,
     given: bool,

@@ -88,8 +88,8 @@ pub struct FileError {
     pub row: Option<u64>,
     /// Why.
     pub reason: String,
-    /// The file is readable but holds no rows of statements (no text column, or
-    /// statement exports): a folder walk may pass over it.
+    /// The file is readable but holds no rows of statements (no text column): a
+    /// folder walk may pass over it.
     pub not_rows: bool,
 }
 
@@ -128,8 +128,9 @@ impl fmt::Display for FileError {
 }
 
 /// Reads the dataset file `path`, calling `emit` with each row in order until it
-/// returns `false`. Columns are found by `columns`; a file with no text column, or
-/// whose rows are statement exports, is an error before any row.
+/// returns `false`. Columns are found by `columns`; a file with no text column is an
+/// error before any row. A JSON file whose first object has `segments` is a statement
+/// export: its objects come as [`Item::Statement`]s.
 pub fn read_file(
     path: &Path,
     columns: &ColumnMap,
