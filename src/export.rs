@@ -23,7 +23,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
 use crate::cli::GlobalArgs;
 use crate::db::browse::{self, ListQuery};
-use crate::db::store::{self, Source, SourceFormat, STATEMENT_JSON};
+use crate::db::store::{self, Source, SourceFormat, STATEMENT_HEAD_JSON, STATEMENT_TURNS_JSON};
 use crate::model::{Hints, SegmentKind, Statement};
 use crate::web::params::{Filters, RawParams, Sort};
 
@@ -104,7 +104,7 @@ fn shorten(s: &str) -> String {
 /// `SELECT` of the columns [`record_of`] reads, over `statements s`, without a filter.
 fn record_select() -> String {
     format!(
-        "SELECT {STATEMENT_JSON} AS statement,
+        "SELECT {STATEMENT_HEAD_JSON} AS statement, {STATEMENT_TURNS_JSON} AS turns,
                 src.format AS source_format, src.file_name, src.content, src.fields,
                 (SELECT json_group_array(a.alias ORDER BY a.alias)
                    FROM aliases a WHERE a.statement_id = s.id) AS aliases
@@ -142,7 +142,10 @@ fn decode<T: serde::de::DeserializeOwned>(json: &str) -> sqlx::Result<T> {
 
 /// The record of one row of [`export_query`].
 pub fn record_of(row: &SqliteRow) -> sqlx::Result<Record> {
-    let statement = store::statement_from_json(&row.try_get::<String, _>("statement")?)?;
+    let statement = store::statement_from_json(
+        &row.try_get::<String, _>("statement")?,
+        &row.try_get::<String, _>("turns")?,
+    )?;
     let source = match row.try_get::<Option<String>, _>("source_format")? {
         Some(format) => Some(ExportSource {
             format,

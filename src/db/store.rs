@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Row, SqliteConnection, SqliteExecutor};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::model::{Hints, Statement};
+use crate::model::{Hints, Segment, SegmentKind, Statement};
 use crate::registry::Registry;
 
 /// What an input was, so it can be parsed again the same way.
@@ -582,28 +582,28 @@ pub async fn generation(executor: impl SqliteExecutor<'_>) -> sqlx::Result<i64> 
         .map(Option::unwrap_or_default)
 }
 
-/// SQL expression of a stored statement as Contract 1's JSON object, over `statements s`,
-/// except that each turn's `paragraphs` is its stored text (read it with
-/// [`statement_from_json`]). SQLite assembles the object in one query; `json(...)` marks
-/// subquery results as JSON so they nest as arrays, not as strings.
-pub const STATEMENT_JSON: &str = "json_object(
-     'id', s.id, 'title', s.title, 'date', s.date, 'time', s.time, 'place', s.place,
-     'kind', s.kind, 'language', s.language, 'languages', json(s.languages),
-     'source_number', s.source_number, 'source_url', s.source_url,
-     'forums', json((SELECT json_group_array(
-          json_object('slug', sf.forum, 'acronym', sf.acronym, 'name', sf.name)
-          ORDER BY sf.position)
-     FROM statement_forums sf WHERE sf.statement_pk = s.pk)),
-     'speakers', json((SELECT json_group_array(
-          json_object('slug', ss.speaker, 'name', ss.name) ORDER BY ss.position)
-     FROM statement_speakers ss WHERE ss.statement_pk = s.pk)),
-     'tags', json((SELECT json_group_array(t.tag ORDER BY t.position)
-     FROM statement_tags t WHERE t.statement_pk = s.pk)),
-     'segments', json((SELECT json_group_array(json_object(
-          'n', g.n, 'kind', g.kind, 'speaker', g.speaker, 'label', g.label,
-          'note', g.note, 'exchange', g.exchange, 'anchor', g.anchor,
-          'title', g.title, 'paragraphs', g.body) ORDER BY g.n)
-     FROM segments g WHERE g.statement_pk = s.pk)))";
+/// SQL expression of a stored statement as Contract 1's JSON object without its turns
+/// (`segments` is `[]`), over `statements s`. SQLite assembles the object; `json(...)`
+/// marks subquery results as JSON so they nest as arrays, not as strings.
+pub const STATEMENT_HEAD_JSON: &str = "json_object(
+    'id', s.id, 'title', s.title, 'date', s.date, 'time', s.time, 'place', s.place,
+    'kind', s.kind, 'language', s.language, 'languages', json(s.languages),
+    'source_number', s.source_number, 'source_url', s.source_url,
+    'forums', json((SELECT json_group_array(
+                json_object('slug', sf.forum, 'acronym', sf.acronym, 'name', sf.name)
+                ORDER BY sf.position)
+           FROM statement_forums sf WHERE sf.statement_pk = s.pk)),
+    'speakers', json((SELECT json_group_array(
+                json_object('slug', ss.speaker, 'name', ss.name) ORDER BY ss.position)
+           FROM statement_speakers ss WHERE ss.statement_pk = s.pk)),
+    'tags', json((SELECT json_group_array(t.tag ORDER BY t.position)
+           FROM statement_tags t WHERE t.statement_pk = s.pk)),
+    'segments', json('[]'))";
+
+/// SQL expression of the turns of the statement `s` as a JSON array of [`TurnRow`]s.
+pub const STATEMENT_TURNS_JSON: &str = "(SELECT json_group_array(json_array(g.n, g.kind,
+        g.speaker, g.label, g.note, g.exchange, g.anchor, g.title, g.body) ORDER BY g.n)
+   FROM segments g WHERE g.statement_pk = s.pk)";
 
 /// The statement with this id, rebuilt from the tables as exactly the object the parser
 /// produced (Contract 1), with the stored id. `None` when no statement has this id (it
@@ -612,31 +612,53 @@ pub async fn load_statement(
     executor: impl SqliteExecutor<'_>,
     id: &str,
 ) -> sqlx::Result<Option<Statement>> {
-    // One query: SQLite assembles the JSON object, serde reads it back.
-    let object: Option<String> = sqlx::query_scalar(&format!(
-        "SELECT {STATEMENT_JSON} FROM statements s WHERE s.id = ?1"
+    // One query: SQLite assembles the JSON, serde reads it back.
+    let row: Option<(String, String)> = sqlx::query_as(&format!(
+        "SELECT {STATEMENT_HEAD_JSON}, {STATEMENT_TURNS_JSON} FROM statements s WHERE s.id = ?1"
     ))
     .bind(id)
     .fetch_optional(executor)
     .await?;
-    object.as_deref().map(statement_from_json).transpose()
+    row.map(|(head, turns)| statement_from_json(&head, &turns))
+        .transpose()
 }
 
-/// The statement of a [`STATEMENT_JSON`] object.
-pub fn statement_from_json(object: &str) -> sqlx::Result<Statement> {
-    let mut object: serde_json::Value =
-        serde_json::from_str(object).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    // The query puts each turn's stored text where its paragraphs go; split it here.
-    if let Some(segments) = object.get_mut("segments").and_then(|s| s.as_array_mut()) {
-        for segment in segments {
-            if let Some(slot) = segment.get_mut("paragraphs") {
-                let body = slot.as_str().unwrap_or_default();
-                *slot = split_paragraphs(body).into();
-            }
-        }
-    }
-    serde_json::from_value(object).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+/// The statement of a [`STATEMENT_HEAD_JSON`] object and its [`STATEMENT_TURNS_JSON`].
+pub fn statement_from_json(head: &str, turns: &str) -> sqlx::Result<Statement> {
+    let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
+    let mut statement: Statement = serde_json::from_str(head).map_err(decode)?;
+    let turns: Vec<TurnRow> = serde_json::from_str(turns).map_err(decode)?;
+    statement.segments = turns
+        .into_iter()
+        .map(
+            |(n, kind, speaker, label, note, exchange, anchor, title, body)| Segment {
+                n,
+                kind,
+                speaker,
+                label,
+                note,
+                exchange,
+                anchor,
+                title,
+                paragraphs: split_paragraphs(&body),
+            },
+        )
+        .collect();
+    Ok(statement)
 }
+
+/// A stored turn as [`load_statement`] reads it: the columns of `segments` in order.
+pub type TurnRow = (
+    u32,
+    SegmentKind,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<u32>,
+    String,
+    Option<String>,
+    String,
+);
 
 /// The separator between a turn's paragraphs in `segments.body`.
 const PARAGRAPH_BREAK: &str = "\n\n";

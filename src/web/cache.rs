@@ -193,7 +193,7 @@ pub async fn conditional_and_cached(
     if !cacheable {
         return next.run(request).await;
     }
-    let Ok(generation) = crate::db::store::generation(&state.db).await else {
+    let Ok(generation) = state.generation().await else {
         // The handler will meet the same database failure and report it.
         return next.run(request).await;
     };
@@ -236,7 +236,14 @@ pub async fn conditional_and_cached(
     }
 
     let mut response = next.run(request).await;
+    // `no-store` marks a response that varies with more than the archive (a download
+    // stamped with today's date): neither cached nor tagged.
+    let no_store = response
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .is_some_and(|v| v.as_bytes().starts_with(b"no-store"));
     if response.status() != StatusCode::OK
+        || no_store
         || response
             .extensions()
             .get::<crate::web::error::ErrorInfo>()

@@ -76,7 +76,12 @@ pub async fn show_forum(
         f.year.map(|y| y.to_string()).as_deref(),
     );
     html(&ForumPage {
-        layout: Layout::new(format!("{} — {}", forum.acronym, forum.name)).section("forums"),
+        layout: Layout::new(format!("{} — {}", forum.acronym, forum.name))
+            .section("forums")
+            .feed(
+                format!("{} statements (Atom)", forum.acronym),
+                format!("{href}/feed.atom"),
+            ),
         filtered: f.speaker.is_some() || f.year.is_some(),
         href,
         rows: rows.into_iter().map(RowView::from).collect(),

@@ -77,7 +77,10 @@ pub async fn show_speaker(
         f.year.map(|y| y.to_string()).as_deref(),
     );
     html(&SpeakerPage {
-        layout: Layout::new(speaker.name.clone()).section("speakers"),
+        layout: Layout::new(speaker.name.clone()).section("speakers").feed(
+            format!("Statements of {} (Atom)", speaker.name),
+            format!("{href}/feed.atom"),
+        ),
         filtered: f.forum.is_some() || f.year.is_some(),
         href,
         rows: rows.into_iter().map(RowView::from).collect(),

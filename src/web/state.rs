@@ -1,6 +1,7 @@
 //! What every handler shares: the database pool, the registry, the configuration and the page cache.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use sqlx::SqlitePool;
 
@@ -15,6 +16,10 @@ pub struct Config {
     pub base_url: String,
     /// How many bytes of rendered, compressed pages the page cache may hold (0 disables it).
     pub cache_bytes: usize,
+    /// How long a read of the archive's generation is trusted before it is read again:
+    /// an import by another process shows after at most this long. Zero reads it for
+    /// every request.
+    pub generation_ttl: Duration,
 }
 
 impl Config {
@@ -23,6 +28,7 @@ impl Config {
         Config {
             base_url: base_url.trim_end_matches('/').to_owned(),
             cache_bytes: 256 << 20,
+            generation_ttl: Duration::ZERO,
         }
     }
 }
@@ -39,6 +45,7 @@ pub struct AppState {
     /// Rendered pages keyed by the archive generation.
     pub cache: Arc<PageCache>,
     overview: Arc<tokio::sync::Mutex<Option<Generational>>>,
+    generation: Arc<Mutex<Option<(Instant, i64)>>>,
 }
 
 /// The overview together with the generation it was computed for.
@@ -75,12 +82,32 @@ impl AppState {
             config: Arc::new(config),
             cache,
             overview: Arc::default(),
+            generation: Arc::default(),
         }
+    }
+
+    /// The archive's current generation, read at most once per `generation_ttl`.
+    pub async fn generation(&self) -> sqlx::Result<i64> {
+        let ttl = self.config.generation_ttl;
+        if !ttl.is_zero() {
+            if let Ok(slot) = self.generation.lock() {
+                if let Some((read_at, generation)) = *slot {
+                    if read_at.elapsed() < ttl {
+                        return Ok(generation);
+                    }
+                }
+            }
+        }
+        let generation = crate::db::store::generation(&self.db).await?;
+        if let Ok(mut slot) = self.generation.lock() {
+            *slot = Some((Instant::now(), generation));
+        }
+        Ok(generation)
     }
 
     /// The archive-wide counts of the current generation.
     pub async fn overview(&self) -> sqlx::Result<Arc<Overview>> {
-        let generation = crate::db::store::generation(&self.db).await?;
+        let generation = self.generation().await?;
         // Held across the queries so concurrent first requests compute it once.
         let mut slot = self.overview.lock().await;
         if let Some((g, overview)) = slot.as_ref() {
