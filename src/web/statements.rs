@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 
-use crate::db::browse::{self, Count, ListQuery, StatementRow};
+use crate::db::browse::{Count, ListQuery, StatementRow};
 use crate::db::store;
 use crate::model::{ForumRef, Kind, Segment, SegmentKind, SpeakerRef, Statement};
 use crate::web::cite::Citation;
@@ -141,8 +141,7 @@ pub async fn list_statements(State(state): State<AppState>, raw: RawParams) -> R
             "`sort=relevance` applies to searches; lists sort by newest or oldest.",
         ));
     }
-    let db = &state.db;
-    let (rows, total) = browse::list_statements(db, &list_query(&f)).await?;
+    let (rows, total) = state.list_statements(&list_query(&f)).await?;
     let (prev, next) = prev_next(&f, "/statements", &[], total);
     let overview = state.overview().await?;
     let forum_counts: Vec<Count> = overview
