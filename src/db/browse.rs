@@ -113,7 +113,9 @@ pub async fn speaker_exists(db: impl SqliteExecutor<'_>, slug: &str) -> sqlx::Re
         .await
 }
 
-fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, q: &ListQuery) {
+/// Appends the `WHERE` clause of a statement list over `statements s`: every filter of `q`
+/// as a bound parameter (limit, offset and order are the caller's).
+pub fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, q: &ListQuery) {
     qb.push(" WHERE 1 = 1");
     if let Some(forum) = &q.forum {
         qb.push(" AND s.pk IN (SELECT statement_pk FROM statement_forums WHERE forum = ")
@@ -172,6 +174,18 @@ impl From<RawRow> for StatementRow {
     }
 }
 
+/// The `ORDER BY` clause of statement lists (and exports), newest or oldest first.
+pub fn list_order(oldest_first: bool) -> &'static str {
+    // Both orders follow the `statements_date (date DESC, pk)` index, forwards or
+    // backwards, so a page is an index walk rather than a sort of every match. Undated
+    // statements sort below every date: last when newest first, first when oldest first.
+    if oldest_first {
+        " ORDER BY s.date ASC, s.pk DESC"
+    } else {
+        " ORDER BY s.date DESC, s.pk ASC"
+    }
+}
+
 /// One page of statements matching the filters, and how many match in all.
 pub async fn list_statements(
     db: &SqlitePool,
@@ -192,14 +206,7 @@ pub async fn count_statements(db: &SqlitePool, q: &ListQuery) -> sqlx::Result<i6
 pub async fn page_statements(db: &SqlitePool, q: &ListQuery) -> sqlx::Result<Vec<StatementRow>> {
     let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {ROW_COLUMNS} FROM statements s"));
     push_filters(&mut qb, q);
-    // Both orders follow the `statements_date (date DESC, pk)` index, forwards or
-    // backwards, so a page is an index walk rather than a sort of every match. Undated
-    // statements sort below every date: last when newest first, first when oldest first.
-    qb.push(if q.oldest_first {
-        " ORDER BY s.date ASC, s.pk DESC"
-    } else {
-        " ORDER BY s.date DESC, s.pk ASC"
-    });
+    qb.push(list_order(q.oldest_first));
     qb.push(" LIMIT ")
         .push_bind(q.limit)
         .push(" OFFSET ")

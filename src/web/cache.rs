@@ -74,6 +74,11 @@ impl Coding {
     }
 }
 
+/// Marks a response whose body is streamed (an export): it gets an ETag and may be
+/// answered 304, but is never read into memory to be cached.
+#[derive(Debug, Clone, Copy)]
+pub struct Streamed;
+
 #[derive(Clone)]
 struct CachedPage {
     headers: HeaderMap,
@@ -259,7 +264,7 @@ pub async fn conditional_and_cached(
     headers
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static(PAGE_CACHE_CONTROL));
-    if head {
+    if head || response.extensions().get::<Streamed>().is_some() {
         return response;
     }
     let (mut parts, body) = response.into_parts();

@@ -31,6 +31,8 @@ pub mod cache;
 pub mod cite;
 /// The error type and its HTML and JSON renderings.
 pub mod error;
+/// `/statements.csv` and `/statements.jsonl`: the list's selection, streamed as a file.
+pub mod exports;
 /// Atom feeds of the archive, forums, speakers and searches.
 pub mod feeds;
 /// `/forums` and `/forums/{slug}`.
@@ -79,6 +81,8 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .route("/", get(home::show_home))
         .route("/statements", get(statements::list_statements))
+        .route("/statements.csv", get(exports::statements_csv))
+        .route("/statements.jsonl", get(exports::statements_jsonl))
         .route("/statements/{id}", get(statements::show_statement))
         .route(
             "/statements/{id}/answers/{e}",

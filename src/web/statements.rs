@@ -109,6 +109,8 @@ pub struct StatementsPage {
     langs: Vec<Choice>,
     oldest: bool,
     limit: u32,
+    /// The filters as a query string (`?forum=csto`, or empty) for the download links.
+    download_query: String,
 }
 
 /// The list query a set of filters asks for.
@@ -215,6 +217,11 @@ pub async fn list_statements(State(state): State<AppState>, raw: RawParams) -> R
         langs: choices(&overview.languages, f.lang.as_deref()),
         oldest: f.sort == Some(Sort::Oldest),
         limit: f.limit,
+        download_query: Filters {
+            limit: crate::web::params::DEFAULT_LIMIT,
+            ..f.clone()
+        }
+        .page_link("", &[], 1),
     })
 }
 
