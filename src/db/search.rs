@@ -651,30 +651,31 @@ pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Result
         _ => (0, None),
     };
     let index = req.cache.and_then(|c| c.index(pool));
-    let use_index = index.is_some() && (cached.is_none() || !ranked);
-    let (answer, ranked_page) = tokio::try_join!(
+    // The index gives every page but a grouped one by relevance.
+    let sql_page_now = ranked && (index.is_none() || req.group);
+    let (indexed, early_page) = tokio::try_join!(
         async {
-            match (&index, use_index) {
-                (Some(index), true) => from_index(pool, req, index).await,
-                _ => Ok(None),
+            match &index {
+                Some(index) => from_index(pool, req, index).await,
+                None => Ok(None),
             }
         },
         async {
-            if ranked {
+            if sql_page_now {
                 run_page(pool, req, &page_sql).await.map(Some)
             } else {
                 Ok(None)
             }
         }
     )?;
-    if use_index && answer.is_none() {
+    if index.is_some() && indexed.is_none() {
         // The archive moved on since the index was read.
         if let Some(cache) = req.cache {
             cache.refresh(pool);
         }
     }
-    let (counts, page) = match (answer, cached) {
-        (Some(answer), cached) => {
+    let (counts, page) = match indexed {
+        Some((answer, index_page)) => {
             let counts = match cached {
                 Some(counts) => counts,
                 None => {
@@ -683,13 +684,13 @@ pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Result
                     Arc::new(counts)
                 }
             };
-            let page = match ranked_page {
+            let page = match early_page.or(index_page) {
                 Some(page) => page,
                 None => date_page(req, answer.page),
             };
             (counts, page)
         }
-        (None, cached) => {
+        None => {
             let counts = async {
                 match cached {
                     Some(counts) => Ok(counts),
@@ -697,7 +698,7 @@ pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Result
                 }
             };
             let page = async {
-                match ranked_page {
+                match early_page {
                     Some(page) => Ok(page),
                     None => run_page(pool, req, &page_sql).await,
                 }
@@ -742,7 +743,7 @@ async fn from_index(
     pool: &SqlitePool,
     req: &Request<'_>,
     index: &TurnIndex,
-) -> sqlx::Result<Option<turn_index::Answer>> {
+) -> sqlx::Result<Option<(turn_index::Answer, Option<Vec<PageHit>>)>> {
     let mut sql = Sql::default();
     let Some(bodies) = matching(&mut sql, req.plan, &BODIES, false) else {
         return Ok(None);
@@ -780,9 +781,93 @@ async fn from_index(
             .await?;
         reps = first.into_iter().flatten().collect();
     }
-    tx.commit().await?;
     let k = req.offset as usize + req.limit as usize;
-    Ok(index.answer(req.filters, &body, &reps, req.sort, req.group, k))
+    let Some(answer) = index.answer(req.filters, &body, &reps, req.sort, req.group, k) else {
+        return Ok(None);
+    };
+    let page = if req.sort == Sort::Relevance && !req.group {
+        let statement = ranked_page_statement(req, index, &body, &title_pks, &answer);
+        Some(run_page_with(&mut *tx, req, &statement).await?)
+    } else {
+        None
+    };
+    tx.commit().await?;
+    Ok(Some((answer, page)))
+}
+
+/// The page by relevance when the index knows which matches pass the filters and which
+/// statements' titles match: bm25 is computed only for the matches that pass (SQLite
+/// reads `rank` only for rows its WHERE keeps), and no match is joined to its
+/// `segment_meta` row except those whose statement's title matches too, whose score the
+/// title raises. Three halves, each cut to the page by the bounded sorter: matches
+/// without a title boost, matches with one, title-only statements. The scores are the
+/// same expressions as in [`page_statement`].
+fn ranked_page_statement(
+    req: &Request<'_>,
+    index: &TurnIndex,
+    body: &[i64],
+    title_pks: &[i64],
+    answer: &turn_index::Answer,
+) -> Statement {
+    let mut sql = Sql::default();
+    // Both exist: the caller matched this plan already.
+    let bodies = matching(&mut sql, req.plan, &BODIES, true).unwrap_or_default();
+    let titles = matching(&mut sql, req.plan, &TITLES, true).unwrap_or_else(|| NO_TITLES.into());
+    let w = TITLE_WEIGHT;
+    let k = sql.param(Value::Int(i64::from(req.limit) + i64::from(req.offset)));
+    let titled: std::collections::HashSet<i64> = title_pks.iter().copied().collect();
+    let (boosted, plain): (Vec<i64>, Vec<i64>) = answer
+        .body_hits
+        .iter()
+        .partition(|&&r| index.statement_of(r).is_some_and(|pk| titled.contains(&pk)));
+    let json = |v: &[i64]| serde_json::to_string(v).unwrap_or_default();
+    let ctes = [format!("titles(pk, score) AS MATERIALIZED ({titles})")];
+    let mut arms = Vec::new();
+    if !plain.is_empty() {
+        // `+` keeps SQLite from handing the rowid list to FTS5, which would run the
+        // whole match once per listed rowid.
+        let filter = if answer.body_hits.len() < body.len() {
+            // Some matches fail the filters: keep the listed ones.
+            let p = sql.text(&json(&plain));
+            format!("WHERE +x.rowid IN (SELECT value FROM json_each({p}))")
+        } else if !boosted.is_empty() {
+            let p = sql.text(&json(&boosted));
+            format!("WHERE +x.rowid NOT IN (SELECT value FROM json_each({p}))")
+        } else {
+            String::new()
+        };
+        arms.push(format!(
+            "SELECT * FROM (SELECT x.rowid AS rowid, NULL AS n, 0 AS title_only,
+                    x.score + {w} * 0.0 AS score, NULL AS date
+               FROM ({bodies}) x {filter} ORDER BY score, rowid LIMIT {k})"
+        ));
+    }
+    if !boosted.is_empty() {
+        let p = sql.text(&json(&boosted));
+        arms.push(format!(
+            "SELECT * FROM (SELECT x.rowid AS rowid, NULL AS n, 0 AS title_only,
+                    x.score + {w} * t.score AS score, NULL AS date
+               FROM ({bodies}) x CROSS JOIN segment_meta m ON m.rowid = x.rowid
+               CROSS JOIN titles t ON t.pk = m.statement_pk
+              WHERE +x.rowid IN (SELECT value FROM json_each({p}))
+              ORDER BY score, rowid LIMIT {k})"
+        ));
+    }
+    if !answer.title_hits.is_empty() {
+        let pairs: Vec<[i64; 2]> = answer.title_hits.iter().map(|&(r, pk)| [r, pk]).collect();
+        let p = sql.text(&serde_json::to_string(&pairs).unwrap_or_default());
+        arms.push(format!(
+            "SELECT * FROM (SELECT json_extract(j.value, '$[0]') AS rowid, NULL AS n,
+                    1 AS title_only, {w} * t.score AS score, NULL AS date
+               FROM json_each({p}) j JOIN titles t ON t.pk = json_extract(j.value, '$[1]')
+              ORDER BY score, rowid LIMIT {k})"
+        ));
+    }
+    if arms.is_empty() {
+        arms.push("SELECT 0, NULL, 0, 0.0, NULL WHERE 0".into());
+    }
+    let text = format!("WITH {} {}", ctes.join(", "), arms.join(" UNION ALL "));
+    Statement { text, sql }
 }
 
 /// The numbers of a `group_concat` of rowids.
@@ -839,8 +924,16 @@ async fn run_page(
     req: &Request<'_>,
     statement: &Statement,
 ) -> sqlx::Result<Vec<PageHit>> {
+    run_page_with(pool, req, statement).await
+}
+
+async fn run_page_with(
+    executor: impl sqlx::SqliteExecutor<'_>,
+    req: &Request<'_>,
+    statement: &Statement,
+) -> sqlx::Result<Vec<PageHit>> {
     let rows = sqlx::query_with(&statement.text, statement.sql.arguments())
-        .fetch_all(pool)
+        .fetch_all(executor)
         .await?;
     let mut page: Vec<PageHit> = Vec::with_capacity(rows.len());
     for row in rows {

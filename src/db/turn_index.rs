@@ -96,6 +96,10 @@ pub struct Answer {
     /// For a sort by date: `(rowid, date, statement's matching turns when grouped,
     /// title only)` of the best `offset + limit` hits, in order.
     pub page: Vec<(i64, Option<String>, Option<i64>, bool)>,
+    /// The matching turns that pass the filters.
+    pub body_hits: Vec<i64>,
+    /// `(rowid, statement)` of the title-only statements' turns that pass the filters.
+    pub title_hits: Vec<(i64, i64)>,
 }
 
 impl TurnIndex {
@@ -227,6 +231,11 @@ impl TurnIndex {
             kind: id(&self.kinds, &f.kind),
             language: id(&self.languages, &f.lang),
         }
+    }
+
+    /// The statement of a turn.
+    pub fn statement_of(&self, rowid: i64) -> Option<i64> {
+        self.turn(rowid).map(|t| i64::from(t.pk))
     }
 
     fn turn(&self, rowid: i64) -> Option<&Turn> {
@@ -402,6 +411,20 @@ impl TurnIndex {
                     .collect()
             }
         };
-        Some(Answer { counts, page })
+        let mut body_hits = Vec::new();
+        let mut title_hits = Vec::new();
+        for (r, title_only) in hits {
+            if title_only {
+                title_hits.push((r, i64::from(self.turn(r)?.pk)));
+            } else {
+                body_hits.push(r);
+            }
+        }
+        Some(Answer {
+            counts,
+            page,
+            body_hits,
+            title_hits,
+        })
     }
 }
