@@ -1117,9 +1117,13 @@ async fn highlights(
         (tables.plain, &plan.highlight_plain),
     ] {
         let Some(expr) = expr else { continue };
+        // FTS5 answers `rowid IN (...)` by running the match once per rowid: cheap for
+        // words, but a prefix is expanded over the whole vocabulary each time, so there
+        // the match runs once and the page's rowids are picked from it (`+`).
+        let plus = if table == tables.plain { "+" } else { "" };
         let sql = format!(
             "SELECT rowid, highlight({table}, 0, ?1, ?2) FROM {table}
-              WHERE {table} MATCH ?3 AND rowid IN (SELECT value FROM json_each(?4))"
+              WHERE {table} MATCH ?3 AND {plus}rowid IN (SELECT value FROM json_each(?4))"
         );
         let rows: Vec<(i64, Option<String>)> = sqlx::query_as(&sql)
             .bind(OPEN.to_string())
