@@ -111,7 +111,7 @@ async fn run(root: &Path, db: &Path, docs: usize, seconds: u64) -> anyhow::Resul
     let script_dir = root.join("search-wrk");
     std::fs::create_dir_all(&script_dir)?;
     println!(
-        "\n| class | sort | queries | requests/s | p50 ms | p99 ms | mean hits |\n|---|---|---|---|---|---|---|"
+        "\n| class | sort | queries | requests/s | p50 ms | p99 ms | 1 client p50 ms | mean hits |\n|---|---|---|---|---|---|---|---|"
     );
     // The words in most turns are measured one request at a time against their floor.
     for class in classes.iter().filter(|c| !c.name.starts_with("common")) {
@@ -130,13 +130,15 @@ async fn run(root: &Path, db: &Path, docs: usize, seconds: u64) -> anyhow::Resul
                 move || wrk(&addr, &script, seconds)
             })
             .await??;
+            let alone = sequential_p50(&addr.to_string(), &urls).await;
             println!(
-                "| {} | {sort} | {} | {:.0} | {:.1} | {:.1} | {mean_hits:.0} |",
+                "| {} | {sort} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {mean_hits:.0} |",
                 class.name,
                 class.queries.len(),
                 out.rps,
                 out.p50_ms,
-                out.p99_ms
+                out.p99_ms,
+                alone * 1e3
             );
         }
     }
@@ -326,6 +328,21 @@ async fn single_client(addr: &str, query: &str) -> f64 {
     }
     times.sort_by(f64::total_cmp);
     times[times.len() / 2]
+}
+
+/// Median seconds of the paths requested one at a time, twice each: the cost of a
+/// request without others waiting for the same cores.
+async fn sequential_p50(addr: &str, paths: &[String]) -> f64 {
+    let mut times = Vec::new();
+    for _ in 0..2 {
+        for path in paths {
+            let started = Instant::now();
+            http_get(addr, path).await;
+            times.push(started.elapsed().as_secs_f64());
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    times.get(times.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// The mean `total` of the queries, for the table.

@@ -785,14 +785,57 @@ async fn from_index(
     let Some(answer) = index.answer(req.filters, &body, &reps, req.sort, req.group, k) else {
         return Ok(None);
     };
-    let page = if req.sort == Sort::Relevance && !req.group {
+    let page = if req.sort != Sort::Relevance || req.group {
+        None
+    } else if req.plan.stemmed.is_none() && req.plan.mixed.is_empty() {
+        Some(unscored_page(req, index, &title_pks, &answer))
+    } else {
         let statement = ranked_page_statement(req, index, &body, &title_pks, &answer);
         Some(run_page_with(&mut *tx, req, &statement).await?)
-    } else {
-        None
     };
     tx.commit().await?;
     Ok(Some((answer, page)))
+}
+
+/// The page by relevance of a search of prefixes only, which the plain tables cannot
+/// score: a turn scores 0, raised by a title match (scored -1) as in [`page_statement`],
+/// so the order is title matches first, then archive order; no SQL needed.
+fn unscored_page(
+    req: &Request<'_>,
+    index: &TurnIndex,
+    title_pks: &[i64],
+    answer: &turn_index::Answer,
+) -> Vec<PageHit> {
+    let titled: std::collections::HashSet<i64> = title_pks.iter().copied().collect();
+    let w = TITLE_WEIGHT;
+    // The plain title tables' score of a match, as in `matching`.
+    let matched = -1.0;
+    let mut rows: Vec<(f64, i64, bool)> = answer
+        .body_hits
+        .iter()
+        .map(|&r| {
+            let title = if index.statement_of(r).is_some_and(|pk| titled.contains(&pk)) {
+                matched
+            } else {
+                0.0
+            };
+            (0.0 + w * title, r, false)
+        })
+        .chain(answer.title_hits.iter().map(|&(r, _)| (w * matched, r, true)))
+        .collect();
+    let order =
+        |a: &(f64, i64, bool), b: &(f64, i64, bool)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+    let k = req.offset as usize + req.limit as usize;
+    if rows.len() > k && k > 0 {
+        rows.select_nth_unstable_by(k - 1, order);
+        rows.truncate(k);
+    }
+    rows.sort_unstable_by(order);
+    rows.into_iter()
+        .skip(req.offset as usize)
+        .take(req.limit as usize)
+        .map(|(score, rowid, title_only)| (PageKey::Score(score, rowid), rowid, None, title_only))
+        .collect()
 }
 
 /// The page by relevance when the index knows which matches pass the filters and which
