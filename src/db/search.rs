@@ -686,6 +686,7 @@ pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Result
             };
             let page = match early_page.or(index_page) {
                 Some(page) => page,
+                None if ranked => run_page(pool, req, &page_sql).await?,
                 None => date_page(req, answer.page),
             };
             (counts, page)
@@ -789,9 +790,10 @@ async fn from_index(
         None
     } else if req.plan.stemmed.is_none() && req.plan.mixed.is_empty() {
         Some(unscored_page(req, index, &title_pks, &answer))
-    } else {
-        let statement = ranked_page_statement(req, index, &body, &title_pks, &answer);
+    } else if let Some(statement) = ranked_page_statement(req, index, &body, &title_pks, &answer) {
         Some(run_page_with(&mut *tx, req, &statement).await?)
+    } else {
+        None
     };
     tx.commit().await?;
     Ok(Some((answer, page)))
@@ -821,7 +823,12 @@ fn unscored_page(
             };
             (0.0 + w * title, r, false)
         })
-        .chain(answer.title_hits.iter().map(|&(r, _)| (w * matched, r, true)))
+        .chain(
+            answer
+                .title_hits
+                .iter()
+                .map(|&(r, _)| (w * matched, r, true)),
+        )
         .collect();
     let order =
         |a: &(f64, i64, bool), b: &(f64, i64, bool)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
@@ -844,14 +851,15 @@ fn unscored_page(
 /// `segment_meta` row except those whose statement's title matches too, whose score the
 /// title raises. Three halves, each cut to the page by the bounded sorter: matches
 /// without a title boost, matches with one, title-only statements. The scores are the
-/// same expressions as in [`page_statement`].
+/// same expressions as in [`page_statement`]. `None` when titles raise so many matches
+/// (a fifth or more) that joining every match, as [`page_statement`] does, costs less.
 fn ranked_page_statement(
     req: &Request<'_>,
     index: &TurnIndex,
     body: &[i64],
     title_pks: &[i64],
     answer: &turn_index::Answer,
-) -> Statement {
+) -> Option<Statement> {
     let mut sql = Sql::default();
     // Both exist: the caller matched this plan already.
     let bodies = matching(&mut sql, req.plan, &BODIES, true).unwrap_or_default();
@@ -863,6 +871,9 @@ fn ranked_page_statement(
         .body_hits
         .iter()
         .partition(|&&r| index.statement_of(r).is_some_and(|pk| titled.contains(&pk)));
+    if boosted.len() * 5 >= answer.body_hits.len().max(1) && !boosted.is_empty() {
+        return None;
+    }
     let json = |v: &[i64]| serde_json::to_string(v).unwrap_or_default();
     let ctes = [format!("titles(pk, score) AS MATERIALIZED ({titles})")];
     let mut arms = Vec::new();
@@ -910,7 +921,7 @@ fn ranked_page_statement(
         arms.push("SELECT 0, NULL, 0, 0.0, NULL WHERE 0".into());
     }
     let text = format!("WITH {} {}", ctes.join(", "), arms.join(" UNION ALL "));
-    Statement { text, sql }
+    Some(Statement { text, sql })
 }
 
 /// The numbers of a `group_concat` of rowids.
