@@ -400,10 +400,14 @@ impl Writer {
         let mut conn = pool.acquire().await?;
         // A larger page cache for the bulk writes (FTS5 segments in particular), and
         // fewer checkpoints: index pages rewritten by many batches reach the database
-        // file once per checkpoint rather than once per megabytes of log.
-        sqlx::raw_sql("PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192")
-            .execute(&mut *conn)
-            .await?;
+        // file once per checkpoint rather than once per megabytes of log. No memory map:
+        // the writer reads few pages, and every mapped page it touched would count
+        // against the import's memory however large the archive grows.
+        sqlx::raw_sql(
+            "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192; PRAGMA mmap_size = 0",
+        )
+        .execute(&mut *conn)
+        .await?;
         Ok(Writer {
             conn,
             open: None,
@@ -568,12 +572,18 @@ impl Writer {
         store::sync_registry(conn, registry).await?;
         sqlx::raw_sql("COMMIT").execute(&mut *conn).await?;
         if tally.imported + tally.updated + tally.changed > 0 {
-            // Fresh statistics for the query planner after a large change.
-            sqlx::raw_sql("PRAGMA optimize").execute(&mut *conn).await?;
+            // Fresh statistics for the query planner after a large change, from a sample
+            // of each index: a full ANALYZE of a large archive takes many seconds.
+            sqlx::raw_sql("PRAGMA analysis_limit = 1000; PRAGMA optimize")
+                .execute(&mut *conn)
+                .await?;
         }
-        sqlx::raw_sql("PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000")
-            .execute(&mut *conn)
-            .await?;
+        sqlx::raw_sql(
+            "PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 1000; \
+             PRAGMA mmap_size = 1073741824",
+        )
+        .execute(&mut *conn)
+        .await?;
         Ok(tally)
     }
 }

@@ -624,6 +624,11 @@ proptest! {
         if let Ok(st) = parse_text(&text, &Registry::builtin()) {
             for (i, s) in st.segments.iter().enumerate() {
                 prop_assert_eq!(s.n as usize, i + 1);
+                // The archive stores a turn's paragraphs joined by blank lines and splits
+                // them back: that needs paragraphs that are never empty and hold no newline.
+                for p in &s.paragraphs {
+                    prop_assert!(!p.is_empty() && !p.contains('\n'), "{:?}", p);
+                }
             }
             let mut anchors: Vec<&str> = st.segments.iter().map(|s| s.anchor.as_str()).collect();
             anchors.sort_unstable();
@@ -771,4 +776,28 @@ fn russian_breadcrumbs_above_the_date_line() {
     assert_eq!(st.segments.len(), 1);
     assert_eq!(st.segments[0].paragraphs, ["Добрый день!"]);
     assert_eq!(st.segments[0].speaker.as_deref(), Some("maria-zakharova"));
+}
+
+/// A page with no title line whose only text is one block right after the header: the
+/// block is the statement, not a title that leaves nothing to read.
+#[test]
+fn untitled_page_with_one_block_keeps_it_as_text() {
+    let st = parse("untitled_single_block.txt");
+    assert_eq!(st.title, None);
+    assert_eq!(st.date, date("2019-03-14"));
+    assert_eq!(st.time.as_deref(), Some("17:05"));
+    assert_eq!(st.source_number.as_deref(), Some("512-14-03-2019"));
+    assert_eq!(
+        st.tags,
+        ["USA", "NATO (North Atlantic Treaty Organization)"]
+    );
+    let text: Vec<&str> = st
+        .segments
+        .iter()
+        .flat_map(|s| s.paragraphs.iter().map(String::as_str))
+        .collect();
+    assert_eq!(text.len(), 3, "{text:?}");
+    assert!(text[0].starts_with("The Russian Foreign Ministry notes with concern"));
+    assert!(text[2].ends_with("on the basis of equality."));
+    assert!(st.segments.iter().all(|s| s.kind == SegmentKind::Remarks));
 }

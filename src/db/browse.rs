@@ -177,10 +177,19 @@ pub async fn list_statements(
     db: &SqlitePool,
     q: &ListQuery,
 ) -> sqlx::Result<(Vec<StatementRow>, i64)> {
+    let total = count_statements(db, q).await?;
+    Ok((page_statements(db, q).await?, total))
+}
+
+/// How many statements match the filters (paging ignored).
+pub async fn count_statements(db: &SqlitePool, q: &ListQuery) -> sqlx::Result<i64> {
     let mut count = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM statements s");
     push_filters(&mut count, q);
-    let total: i64 = count.build_query_scalar().fetch_one(db).await?;
+    count.build_query_scalar().fetch_one(db).await
+}
 
+/// The page of statements matching the filters that `q.offset` and `q.limit` select.
+pub async fn page_statements(db: &SqlitePool, q: &ListQuery) -> sqlx::Result<Vec<StatementRow>> {
     let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {ROW_COLUMNS} FROM statements s"));
     push_filters(&mut qb, q);
     // Both orders follow the `statements_date (date DESC, pk)` index, forwards or
@@ -196,7 +205,7 @@ pub async fn list_statements(
         .push(" OFFSET ")
         .push_bind(q.offset);
     let rows: Vec<RawRow> = qb.build_query_as().fetch_all(db).await?;
-    Ok((rows.into_iter().map(StatementRow::from).collect(), total))
+    Ok(rows.into_iter().map(StatementRow::from).collect())
 }
 
 /// Every forum with at least one statement, most statements first.

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Row, SqliteConnection, SqliteExecutor};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::model::{Hints, Statement};
+use crate::model::{Hints, Segment, SegmentKind, Statement};
 use crate::registry::Registry;
 
 /// What an input was, so it can be parsed again the same way.
@@ -269,7 +269,6 @@ struct SegmentRow<'a> {
     exchange: Option<u32>,
     anchor: &'a str,
     title: Option<&'a str>,
-    paragraphs: &'a [String],
     body: String,
 }
 
@@ -431,16 +430,15 @@ async fn insert_parts(
                 exchange: s.exchange,
                 anchor: &s.anchor,
                 title: s.title.as_deref(),
-                paragraphs: &s.paragraphs,
-                body: s.paragraphs.join("\n\n"),
+                body: join_paragraphs(&s.paragraphs),
             })
             .collect();
         sqlx::query(
             "INSERT INTO segments (statement_pk, n, kind, speaker, label, note, exchange, anchor,
-                                   title, paragraphs, body)
+                                   title, body)
              SELECT ?1, value ->> 'n', value ->> 'kind', value ->> 'speaker', value ->> 'label',
                     value ->> 'note', value ->> 'exchange', value ->> 'anchor', value ->> 'title',
-                    value -> 'paragraphs', value ->> 'body'
+                    value ->> 'body'
                FROM json_each(?2)",
         )
         .bind(pk)
@@ -574,7 +572,7 @@ pub async fn load_statement(
 ) -> sqlx::Result<Option<Statement>> {
     // One query: SQLite assembles the JSON object, serde reads it back. `json(...)` marks
     // subquery results as JSON so they nest as arrays, not as strings.
-    let object: Option<String> = sqlx::query_scalar(
+    let row: Option<(String, String)> = sqlx::query_as(
         "SELECT json_object(
             'id', s.id, 'title', s.title, 'date', s.date, 'time', s.time, 'place', s.place,
             'kind', s.kind, 'language', s.language, 'languages', json(s.languages),
@@ -588,19 +586,68 @@ pub async fn load_statement(
                    FROM statement_speakers ss WHERE ss.statement_pk = s.pk)),
             'tags', json((SELECT json_group_array(t.tag ORDER BY t.position)
                    FROM statement_tags t WHERE t.statement_pk = s.pk)),
-            'segments', json((SELECT json_group_array(json_object(
-                        'n', g.n, 'kind', g.kind, 'speaker', g.speaker, 'label', g.label,
-                        'note', g.note, 'exchange', g.exchange, 'anchor', g.anchor,
-                        'title', g.title, 'paragraphs', json(g.paragraphs)) ORDER BY g.n)
-                   FROM segments g WHERE g.statement_pk = s.pk)))
+            'segments', json('[]')),
+            (SELECT json_group_array(json_array(g.n, g.kind, g.speaker, g.label, g.note,
+                        g.exchange, g.anchor, g.title, g.body) ORDER BY g.n)
+               FROM segments g WHERE g.statement_pk = s.pk)
            FROM statements s WHERE s.id = ?1",
     )
     .bind(id)
     .fetch_optional(executor)
     .await?;
-    object
-        .map(|o| serde_json::from_str(&o).map_err(|e| sqlx::Error::Decode(Box::new(e))))
-        .transpose()
+    let Some((head, turns)) = row else {
+        return Ok(None);
+    };
+    let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
+    let mut statement: Statement = serde_json::from_str(&head).map_err(decode)?;
+    let turns: Vec<TurnRow> = serde_json::from_str(&turns).map_err(decode)?;
+    statement.segments = turns
+        .into_iter()
+        .map(
+            |(n, kind, speaker, label, note, exchange, anchor, title, body)| Segment {
+                n,
+                kind,
+                speaker,
+                label,
+                note,
+                exchange,
+                anchor,
+                title,
+                paragraphs: split_paragraphs(&body),
+            },
+        )
+        .collect();
+    Ok(Some(statement))
+}
+
+/// A stored turn as [`load_statement`] reads it: the columns of `segments` in order.
+type TurnRow = (
+    u32,
+    SegmentKind,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<u32>,
+    String,
+    Option<String>,
+    String,
+);
+
+/// The separator between a turn's paragraphs in `segments.body`.
+const PARAGRAPH_BREAK: &str = "\n\n";
+
+/// A turn's paragraphs as one text, as stored and indexed.
+pub fn join_paragraphs(paragraphs: &[String]) -> String {
+    paragraphs.join(PARAGRAPH_BREAK)
+}
+
+/// A turn's paragraphs back from its stored text: the inverse of [`join_paragraphs`],
+/// since a paragraph is never empty and never holds a line break.
+pub fn split_paragraphs(body: &str) -> Vec<String> {
+    if body.is_empty() {
+        return Vec::new();
+    }
+    body.split(PARAGRAPH_BREAK).map(str::to_owned).collect()
 }
 
 /// The id of the statement that `alias` was merged into, if it is an alias.

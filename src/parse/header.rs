@@ -21,6 +21,8 @@ pub struct Header {
     pub languages: Vec<String>,
     /// Index of the first line of the body.
     pub body_start: usize,
+    /// The lines the title was read from: `(first, count)`.
+    pub title_lines: Option<(usize, usize)>,
 }
 
 /// `12 September 201214:03`, `3 марта 202211:00`, `15:38`, `September 12, 2012 14:03`.
@@ -184,6 +186,7 @@ pub fn read(lines: &[Line], looks_like_label: impl Fn(&str) -> bool, guess_title
             .flatten()
         {
             h.title = clean_title(&title);
+            h.title_lines = Some((i, used));
             i += used - 1;
             context = false;
         } else {

@@ -61,11 +61,23 @@ pub fn parse_with_hints(
         return Err(ParseError::Empty);
     }
     let mut all = lines::split(text);
-    let head = header::read(&all, labels::looks_like_label, hints.title.is_none());
-    let (body_lines, tags) = footer::split(all.split_off(head.body_start.min(all.len())));
-    let paragraphs = lines::paragraphs(&body_lines, labels::looks_like_label);
+    let mut head = header::read(&all, labels::looks_like_label, hints.title.is_none());
+    let (body_lines, mut tags) = footer::split(all.split_off(head.body_start.min(all.len())));
+    let mut paragraphs = lines::paragraphs(&body_lines, labels::looks_like_label);
     if paragraphs.is_empty() {
-        return Err(ParseError::NoText);
+        // A page without a title line whose only text sits where a title would: that
+        // text is the statement, not its title (unless it is footer residue itself).
+        let (first, count) = head.title_lines.ok_or(ParseError::NoText)?;
+        head.title = None;
+        let mut lines = all.split_off(first);
+        lines.truncate(count);
+        lines.extend(body_lines);
+        let (lines, more_tags) = footer::split(lines);
+        tags.splice(0..0, more_tags);
+        paragraphs = lines::paragraphs(&lines, labels::looks_like_label);
+        if paragraphs.is_empty() {
+            return Err(ParseError::NoText);
+        }
     }
 
     let title = head

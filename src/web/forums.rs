@@ -54,7 +54,11 @@ pub async fn show_forum(
 ) -> Result<Response> {
     let slug = path_param(slug)?;
     let db = &state.db;
-    let Some(forum) = browse::forum(db, &slug).await? else {
+    let key = slug.to_lowercase();
+    let forum = state
+        .memo(format!("forum {key}"), || browse::forum(db, &key))
+        .await?;
+    let Some(forum) = forum.as_ref().clone() else {
         return Err(Error::not_found(format!(
             "There is no forum `{slug}` in the archive."
         )));
@@ -64,19 +68,32 @@ pub async fn show_forum(
     let mut q = list_query(&f);
     q.kind = None;
     q.lang = None;
-    let (rows, total) = browse::list_statements(db, &q).await?;
+    let (rows, total) = state.list_statements(&q).await?;
     let href = format!("/forums/{}", forum.slug);
     let mut link_filters = f.clone();
     link_filters.forum = None;
     let (prev, next) = prev_next(&link_filters, &href, &[], total);
-    let speakers = browse::forum_speakers(db, &forum.slug).await?;
+    let speakers = state
+        .memo(format!("forum speakers {}", forum.slug), || {
+            browse::forum_speakers(db, &forum.slug)
+        })
+        .await?;
     let speaker_choices = choices(&speakers, f.speaker.as_deref());
     let years = choices(
-        &browse::years(db, Some(&forum.slug), None).await?,
+        &state
+            .memo(format!("forum years {}", forum.slug), || {
+                browse::years(db, Some(&forum.slug), None)
+            })
+            .await?,
         f.year.map(|y| y.to_string()).as_deref(),
     );
     html(&ForumPage {
-        layout: Layout::new(format!("{} — {}", forum.acronym, forum.name)).section("forums"),
+        layout: Layout::new(format!("{} — {}", forum.acronym, forum.name))
+            .section("forums")
+            .feed(
+                format!("{} statements (Atom)", forum.acronym),
+                format!("{href}/feed.atom"),
+            ),
         filtered: f.speaker.is_some() || f.year.is_some(),
         href,
         rows: rows.into_iter().map(RowView::from).collect(),
@@ -85,7 +102,7 @@ pub async fn show_forum(
         pages: page_count(total, f.limit),
         prev,
         next,
-        speakers,
+        speakers: speakers.as_ref().clone(),
         speaker_choices,
         years,
         forum,

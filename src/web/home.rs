@@ -33,7 +33,8 @@ pub async fn show_home(State(state): State<AppState>) -> Result<Response> {
     .await?;
     let overview = state.overview().await?;
     html(&HomePage {
-        layout: Layout::new("An archive of diplomatic statements"),
+        layout: Layout::new("An archive of diplomatic statements")
+            .feed("Latest statements (Atom)", "/feed.atom"),
         total,
         rows: rows.into_iter().map(RowView::from).collect(),
         forums: overview.forums.clone(),

@@ -16,18 +16,18 @@ use crate::web::{html, AppState, Error, Layout, Result};
 pub const MAX_QUERY_CHARS: usize = 1000;
 
 /// A search as asked and what it found.
-struct Outcome {
-    q: String,
+pub(crate) struct Outcome {
+    pub(crate) q: String,
     query: Query,
-    filters: Filters,
+    pub(crate) filters: Filters,
     sort: Sort,
-    group: bool,
-    results: Results,
+    pub(crate) group: bool,
+    pub(crate) results: Results,
 }
 
 impl Outcome {
     /// `q` and `group`, the parameters the shared filters do not carry.
-    fn extra(&self) -> Vec<(&'static str, &str)> {
+    pub(crate) fn extra(&self) -> Vec<(&'static str, &str)> {
         let mut extra = vec![("q", self.q.as_str())];
         if self.group {
             extra.push(("group", "statement"));
@@ -40,7 +40,8 @@ impl Outcome {
     }
 }
 
-async fn run(state: &AppState, raw: &RawParams) -> Result<Outcome> {
+/// Validates the parameters and runs the search (also behind the search feed).
+pub(crate) async fn run(state: &AppState, raw: &RawParams) -> Result<Outcome> {
     let q = raw.get("q").unwrap_or_default().to_owned();
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(Error::bad_request(format!(
@@ -98,7 +99,8 @@ async fn run(state: &AppState, raw: &RawParams) -> Result<Outcome> {
     })
 }
 
-fn hit_url(hit: &Hit) -> String {
+/// The path of a hit's turn: the statement page at the turn's anchor.
+pub(crate) fn hit_url(hit: &Hit) -> String {
     format!("/statements/{}#{}", hit.statement.id, hit.segment.anchor)
 }
 
@@ -486,8 +488,15 @@ pub async fn search_page(State(state): State<AppState>, raw: RawParams) -> Resul
     } else {
         format!("{} – search", o.q)
     };
+    let mut layout = Layout::new(title);
+    if !o.query.is_empty() {
+        layout = layout.feed(
+            format!("Search results for “{}” (Atom)", o.q),
+            o.link("/search/feed.atom", f),
+        );
+    }
     let page = SearchPage {
-        layout: Layout::new(title),
+        layout,
         understood: (!o.query.is_empty() && understood != o.q).then_some(understood),
         searched: !o.query.is_empty(),
         group: o.group,

@@ -52,7 +52,11 @@ pub async fn show_speaker(
 ) -> Result<Response> {
     let slug = path_param(slug)?;
     let db = &state.db;
-    let Some(speaker) = browse::speaker(db, &slug).await? else {
+    let key = slug.to_lowercase();
+    let speaker = state
+        .memo(format!("speaker {key}"), || browse::speaker(db, &key))
+        .await?;
+    let Some(speaker) = speaker.as_ref().clone() else {
         return Err(Error::not_found(format!(
             "There is no speaker `{slug}` in the archive."
         )));
@@ -62,22 +66,33 @@ pub async fn show_speaker(
     let mut q = list_query(&f);
     q.kind = None;
     q.lang = None;
-    let (rows, total) = browse::list_statements(db, &q).await?;
+    let (rows, total) = state.list_statements(&q).await?;
     let href = format!("/speakers/{}", speaker.slug);
     // The page's own path carries the speaker, so links leave the parameter out.
     let mut link_filters = f.clone();
     link_filters.speaker = None;
     let (prev, next) = prev_next(&link_filters, &href, &[], total);
     let forums = choices(
-        &browse::speaker_forums(db, &speaker.slug).await?,
+        &state
+            .memo(format!("speaker forums {}", speaker.slug), || {
+                browse::speaker_forums(db, &speaker.slug)
+            })
+            .await?,
         f.forum.as_deref(),
     );
     let years = choices(
-        &browse::years(db, None, Some(&speaker.slug)).await?,
+        &state
+            .memo(format!("speaker years {}", speaker.slug), || {
+                browse::years(db, None, Some(&speaker.slug))
+            })
+            .await?,
         f.year.map(|y| y.to_string()).as_deref(),
     );
     html(&SpeakerPage {
-        layout: Layout::new(speaker.name.clone()).section("speakers"),
+        layout: Layout::new(speaker.name.clone()).section("speakers").feed(
+            format!("Statements of {} (Atom)", speaker.name),
+            format!("{href}/feed.atom"),
+        ),
         filtered: f.forum.is_some() || f.year.is_some(),
         href,
         rows: rows.into_iter().map(RowView::from).collect(),

@@ -1,10 +1,14 @@
 //! What every handler shares: the database pool, the registry, the configuration and the page cache.
 
-use std::sync::Arc;
+use std::any::Any;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use moka::sync::Cache;
 use sqlx::SqlitePool;
 
-use crate::db::browse::{self, Count, ForumRow, SpeakerRow};
+use crate::db::browse::{self, Count, ForumRow, ListQuery, SpeakerRow, StatementRow};
 use crate::db::search::SearchCache;
 use crate::registry::Registry;
 use crate::web::cache::PageCache;
@@ -18,6 +22,10 @@ pub struct Config {
     pub cache_bytes: usize,
     /// How many searches' totals and facets are kept for paging and re-sorting (0: none).
     pub search_cache_entries: usize,
+    /// How long a read of the archive's generation is trusted before it is read again:
+    /// an import by another process shows after at most this long. Zero reads it for
+    /// every request.
+    pub generation_ttl: Duration,
 }
 
 impl Config {
@@ -27,6 +35,7 @@ impl Config {
             base_url: base_url.trim_end_matches('/').to_owned(),
             cache_bytes: 256 << 20,
             search_cache_entries: 256,
+            generation_ttl: Duration::ZERO,
         }
     }
 }
@@ -45,6 +54,8 @@ pub struct AppState {
     /// Totals and facets of recent searches and the turn index, per archive generation.
     pub search: SearchCache,
     overview: Arc<tokio::sync::Mutex<Option<Generational>>>,
+    generation: Arc<Mutex<Option<(Instant, i64)>>>,
+    memo: Cache<(i64, String), Arc<dyn Any + Send + Sync>>,
 }
 
 /// The overview together with the generation it was computed for.
@@ -83,12 +94,72 @@ impl AppState {
             cache,
             search,
             overview: Arc::default(),
+            generation: Arc::default(),
+            // Entries of past generations are never read again and age out.
+            memo: Cache::builder()
+                .max_capacity(4096)
+                .time_to_idle(Duration::from_secs(600))
+                .build(),
         }
+    }
+
+    /// The value `compute` gives, computed once per archive generation and `key`: the
+    /// archive's aggregates (counts, years, who spoke where) change only with an import,
+    /// and some take a scan of an index that a page should not repeat.
+    pub async fn memo<T, Fut>(
+        &self,
+        key: String,
+        compute: impl FnOnce() -> Fut,
+    ) -> sqlx::Result<Arc<T>>
+    where
+        T: Any + Send + Sync,
+        Fut: Future<Output = sqlx::Result<T>>,
+    {
+        let key = (self.generation().await?, key);
+        if let Some(value) = self.memo.get(&key).and_then(|v| v.downcast::<T>().ok()) {
+            return Ok(value);
+        }
+        let value = Arc::new(compute().await?);
+        self.memo
+            .insert(key, Arc::clone(&value) as Arc<dyn Any + Send + Sync>);
+        Ok(value)
+    }
+
+    /// One page of statements matching `q`, and how many match in all (counted once
+    /// per generation and filter set).
+    pub async fn list_statements(&self, q: &ListQuery) -> sqlx::Result<(Vec<StatementRow>, i64)> {
+        let key = format!(
+            "count {:?} {:?} {:?} {:?} {:?}",
+            q.forum, q.speaker, q.year, q.kind, q.lang
+        );
+        let total = self
+            .memo(key, || browse::count_statements(&self.db, q))
+            .await?;
+        Ok((browse::page_statements(&self.db, q).await?, *total))
+    }
+
+    /// The archive's current generation, read at most once per `generation_ttl`.
+    pub async fn generation(&self) -> sqlx::Result<i64> {
+        let ttl = self.config.generation_ttl;
+        if !ttl.is_zero() {
+            if let Ok(slot) = self.generation.lock() {
+                if let Some((read_at, generation)) = *slot {
+                    if read_at.elapsed() < ttl {
+                        return Ok(generation);
+                    }
+                }
+            }
+        }
+        let generation = crate::db::store::generation(&self.db).await?;
+        if let Ok(mut slot) = self.generation.lock() {
+            *slot = Some((Instant::now(), generation));
+        }
+        Ok(generation)
     }
 
     /// The archive-wide counts of the current generation.
     pub async fn overview(&self) -> sqlx::Result<Arc<Overview>> {
-        let generation = crate::db::store::generation(&self.db).await?;
+        let generation = self.generation().await?;
         // Held across the queries so concurrent first requests compute it once.
         let mut slot = self.overview.lock().await;
         if let Some((g, overview)) = slot.as_ref() {

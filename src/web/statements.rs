@@ -8,9 +8,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 
-use crate::db::browse::{self, Count, ListQuery, StatementRow};
+use crate::db::browse::{Count, ListQuery, StatementRow};
 use crate::db::store;
 use crate::model::{ForumRef, Kind, Segment, SegmentKind, SpeakerRef, Statement};
+use crate::web::cite::Citation;
 use crate::web::params::{prev_next, Filters, RawParams, Sort};
 use crate::web::{html, moved, path_param, AppState, Error, Layout, Result};
 
@@ -138,8 +139,7 @@ pub async fn list_statements(State(state): State<AppState>, raw: RawParams) -> R
             "`sort=relevance` applies to searches; lists sort by newest or oldest.",
         ));
     }
-    let db = &state.db;
-    let (rows, total) = browse::list_statements(db, &list_query(&f)).await?;
+    let (rows, total) = state.list_statements(&list_query(&f)).await?;
     let (prev, next) = prev_next(&f, "/statements", &[], total);
     let overview = state.overview().await?;
     let forum_counts: Vec<Count> = overview
@@ -173,7 +173,9 @@ pub async fn list_statements(State(state): State<AppState>, raw: RawParams) -> R
         heading = format!("Statements of {y}");
     }
     html(&StatementsPage {
-        layout: Layout::new(heading.clone()).section("statements"),
+        layout: Layout::new(heading.clone())
+            .section("statements")
+            .feed("Latest statements (Atom)", "/feed.atom"),
         heading,
         total,
         page: f.page,
@@ -421,14 +423,21 @@ pub struct StatementPage {
     toc: Vec<TocEntry>,
     turns: Vec<TurnView>,
     description: String,
+    permalink: String,
+    citation: String,
+    cite_path: String,
 }
 
-enum Found {
+/// A statement looked up by id: found, or merged into another one.
+pub(crate) enum Found {
+    /// The statement itself.
     Statement(Box<Statement>),
+    /// The id is an alias of this statement.
     Moved(String),
 }
 
-async fn find(state: &AppState, id: &str) -> Result<Found> {
+/// The statement with this id, or where its alias points; a 404 otherwise.
+pub(crate) async fn find(state: &AppState, id: &str) -> Result<Found> {
     let missing = || Error::not_found(format!("There is no statement `{id}` in the archive."));
     if id.len() > 300 {
         return Err(missing());
@@ -453,8 +462,9 @@ pub async fn show_statement(
         Found::Moved(target) => return Ok(moved(&format!("/statements/{target}"))),
     };
     let header = Header::of(&s);
+    let citation = Citation::of_statement(&s, &state.config.base_url);
     let mut layout = Layout::new(header.title.clone()).section("statements");
-    layout.canonical = Some(format!("{}{}", state.config.base_url, header.href));
+    layout.canonical = Some(citation.url.clone());
     layout.lang = s.language.clone();
     let description = s
         .segments
@@ -468,6 +478,9 @@ pub async fn show_statement(
         turns: turn_views(&s.id, s.segments.iter(), &s.speakers),
         s: header,
         description,
+        permalink: citation.url.clone(),
+        citation: citation.plain(),
+        cite_path: format!("/statements/{}", s.id),
     })
 }
 
@@ -483,6 +496,7 @@ pub struct ExchangePage {
     next: Option<String>,
     permalink: String,
     citation: String,
+    cite_path: String,
     og_title: String,
     og_description: String,
 }
@@ -520,28 +534,9 @@ pub async fn show_exchange(
         .find(|g| g.kind == SegmentKind::Question)
         .and_then(|g| g.paragraphs.first());
     let answer = segments.iter().find(|g| g.kind == SegmentKind::Answer);
-    let answerers: Vec<String> = {
-        let mut names: Vec<String> = Vec::new();
-        for g in segments.iter().filter(|g| g.kind == SegmentKind::Answer) {
-            let (name, href) = who(g, &s.speakers);
-            if href.is_some() && !names.contains(&name) {
-                names.push(name);
-            }
-        }
-        names
-    };
-    let mut citation = String::new();
-    if !answerers.is_empty() {
-        citation.push_str(&format!("{}. ", answerers.join(" and ")));
-    }
-    citation.push_str(&format!("“{}”", header.title));
-    if let Some(place) = &header.place {
-        citation.push_str(&format!(", {place}"));
-    }
-    if let Some(date) = &header.date_human {
-        citation.push_str(&format!(", {date}"));
-    }
-    citation.push_str(&format!(", answer {e}. {permalink}"));
+    let citation = Citation::of_exchange(&s, e, &state.config.base_url)
+        .ok_or_else(missing)?
+        .plain();
 
     let og_title = match question {
         Some(q) => first_words(q, 30),
@@ -564,6 +559,7 @@ pub async fn show_exchange(
         turns,
         prev: at.checked_sub(1).map(|i| link(numbers[i])),
         next: numbers.get(at + 1).map(|&n| link(n)),
+        cite_path: link(e),
         permalink,
         citation,
         og_title,
