@@ -88,6 +88,7 @@ pub(crate) async fn run(state: &AppState, raw: &RawParams) -> Result<Outcome> {
             group,
             limit: filters.limit,
             offset: u32::try_from(filters.offset()).unwrap_or(u32::MAX),
+            cache: Some(&state.search),
         };
         db::search(&state.db, &request).await?
     };

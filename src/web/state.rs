@@ -9,6 +9,7 @@ use moka::sync::Cache;
 use sqlx::SqlitePool;
 
 use crate::db::browse::{self, Count, ForumRow, ListQuery, SpeakerRow, StatementRow};
+use crate::db::search::SearchCache;
 use crate::registry::Registry;
 use crate::web::cache::PageCache;
 
@@ -19,6 +20,8 @@ pub struct Config {
     pub base_url: String,
     /// How many bytes of rendered, compressed pages the page cache may hold (0 disables it).
     pub cache_bytes: usize,
+    /// How many searches' totals and facets are kept for paging and re-sorting (0: none).
+    pub search_cache_entries: usize,
     /// How long a read of the archive's generation is trusted before it is read again:
     /// an import by another process shows after at most this long. Zero reads it for
     /// every request.
@@ -31,6 +34,7 @@ impl Config {
         Config {
             base_url: base_url.trim_end_matches('/').to_owned(),
             cache_bytes: 256 << 20,
+            search_cache_entries: 256,
             generation_ttl: Duration::ZERO,
         }
     }
@@ -47,6 +51,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Rendered pages keyed by the archive generation.
     pub cache: Arc<PageCache>,
+    /// Totals and facets of recent searches and the turn index, per archive generation.
+    pub search: SearchCache,
     overview: Arc<tokio::sync::Mutex<Option<Generational>>>,
     generation: Arc<Mutex<Option<(Instant, i64)>>>,
     memo: Cache<(i64, String), Arc<dyn Any + Send + Sync>>,
@@ -80,11 +86,13 @@ impl AppState {
     /// State over this pool with the given registry.
     pub fn with_registry(db: SqlitePool, registry: Registry, config: Config) -> AppState {
         let cache = Arc::new(PageCache::new(config.cache_bytes));
+        let search = SearchCache::new(config.search_cache_entries);
         AppState {
             db,
             registry: Arc::new(registry),
             config: Arc::new(config),
             cache,
+            search,
             overview: Arc::default(),
             generation: Arc::default(),
             // Entries of past generations are never read again and age out.
