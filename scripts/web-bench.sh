@@ -37,7 +37,13 @@ PY
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://$addr/healthz" >/dev/null && break; sleep 0.1; done
-rss() { awk '/VmRSS/ {print $2/1024 " MB"}' "/proc/$pid/status"; }
+# Resident memory in all, then split: the server's own (anonymous: page cache, SQLite's
+# page caches, buffers) and the database file's pages mapped by SQLite's mmap, which are
+# the OS page cache shown through the process and counted once per connection's mapping.
+rss() {
+  awk '/^(VmRSS|RssAnon|RssFile):/ {printf "%s %.0f MB  ", $1, $2/1024} END {print ""}' \
+    "/proc/$pid/status"
+}
 echo "server RSS at start: $(rss)"
 
 echo "== statement pages, uniformly random ids, 8 connections, $duration"

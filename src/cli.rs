@@ -61,6 +61,8 @@ pub enum Command {
     Remove(crate::import::RemoveArgs),
     /// Serve the archive as web pages and JSON.
     Serve(crate::web::serve::ServeArgs),
+    /// Write statements as JSON Lines (re-importable) or CSV, to stdout or a file.
+    Export(crate::export::ExportArgs),
 }
 
 /// Options of `communique parse`.
@@ -109,6 +111,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Remove(args) => crate::import::run_remove(&cli.global.db, &args),
         Command::Serve(args) => crate::web::serve::main(&cli.global, args),
+        Command::Export(args) => crate::export::run_export(&cli.global, &args),
     }
 }
 

@@ -23,6 +23,7 @@ use tokio::sync::mpsc;
 use crate::dataset::{self, ColumnMap};
 use crate::db::store::{Candidate, Keys, PackedSource, Source, SourceFormat, StoredSource};
 use crate::db::{self, store};
+use crate::export::{self, Record};
 use crate::model::Statement;
 use crate::parse;
 use crate::registry::Registry;
@@ -260,6 +261,39 @@ async fn apply_plan(
     }
 }
 
+/// Stores an exported statement by the identity rules, as an import of its source would,
+/// except that a new statement keeps the exported id when it is free and the statement
+/// is stored as exported (a later `reparse` parses its source again). The exported id
+/// and aliases that no statement or alias holds become aliases of the stored statement,
+/// so links into the exporting archive keep working.
+async fn restore_record(
+    conn: &mut SqliteConnection,
+    plan: Plan,
+    record: &Record,
+    keys: &Keys,
+    source: &Source,
+) -> sqlx::Result<(Outcome, String)> {
+    let source = PackedSource::pack(source)?;
+    let (outcome, id) = match plan {
+        Plan::Insert(_) => {
+            let id = store::free_id(conn, &record.statement.id).await?;
+            store::insert_statement(conn, &id, &record.statement, keys, &source).await?;
+            (Outcome::Imported, id)
+        }
+        plan => apply_plan(conn, plan, &record.statement, keys, &source).await?,
+    };
+    let mut added = 0;
+    for alias in std::iter::once(&record.statement.id).chain(&record.aliases) {
+        if *alias != id && store::add_alias(conn, alias, &id).await? {
+            added += 1;
+        }
+    }
+    Ok(match outcome {
+        Outcome::Unchanged if added > 0 => (Outcome::Updated, id),
+        _ => (outcome, id),
+    })
+}
+
 /// Replaces a stored statement with a new parse of its source, keeping its id;
 /// nothing is written when the parse gives the stored object.
 async fn restore_statement(
@@ -283,6 +317,12 @@ enum Job {
         statement: Box<Statement>,
         keys: Box<Keys>,
         source: Box<PackedSource>,
+    },
+    /// An exported statement to restore with its id, source and aliases.
+    Restore {
+        name: String,
+        record: Box<Record>,
+        source: Source,
     },
     /// A new parse of the stored statement `pk` (its `id` already set to the stored id).
     Reparse { pk: i64, statement: Box<Statement> },
@@ -310,7 +350,7 @@ impl Job {
 
     fn name(&self) -> &str {
         match self {
-            Job::Import { name, .. } | Job::Failed { name, .. } => name,
+            Job::Import { name, .. } | Job::Restore { name, .. } | Job::Failed { name, .. } => name,
             Job::Reparse { statement, .. } => &statement.id,
         }
     }
@@ -538,7 +578,14 @@ impl Writer {
                         }
                     };
                 }
-                Ok(plan) => import = Some(plan),
+                Ok(plan) => import = Some((plan, None)),
+                Err(error) => return Ok(Attempt::Failed(format!("database error: {error}"))),
+            }
+        } else if let Job::Restore { record, .. } = job {
+            let keys = Keys::of(&record.statement);
+            match plan_statement(conn, &record.statement, &keys).await {
+                // A restored statement may still bring aliases: it goes on.
+                Ok(plan) => import = Some((plan, Some(keys))),
                 Err(error) => return Ok(Attempt::Failed(format!("database error: {error}"))),
             }
         }
@@ -553,8 +600,13 @@ impl Writer {
                 keys,
                 ..
             } => {
-                let plan = import.expect("planned above");
+                let (plan, _) = import.expect("planned above");
                 apply_plan(conn, plan, statement, keys, source).await
+            }
+            Job::Restore { record, source, .. } => {
+                let (plan, keys) = import.expect("planned above");
+                let keys = keys.expect("planned above");
+                restore_record(conn, plan, record, &keys, source).await
             }
             Job::Reparse { pk, statement } => restore_statement(conn, *pk, statement)
                 .await
@@ -736,8 +788,9 @@ fn catch_parse<T, E: fmt::Display>(parse: impl FnOnce() -> Result<T, E>) -> Resu
 /// each row named `FILE:ROW`; a file that cannot be read (further) is one failure.
 /// Returns `false` once `send` does (the writer is gone).
 ///
-/// A file met in a folder that holds no rows of statements (another program's JSON,
-/// statement exports) is passed over with a message; named on the command line, it fails.
+/// A file met in a folder that holds no rows of statements (another program's JSON) is
+/// passed over with a message; named on the command line, it fails. The lines of a
+/// statement export become [`Job::Restore`]s.
 fn read_rows(
     path: &Path,
     given: bool,
@@ -793,6 +846,17 @@ fn read_rows(
 fn parse_row(file: &str, file_name: Option<&str>, item: dataset::Item, registry: &Registry) -> Job {
     let (n, row) = match item {
         dataset::Item::Row { n, row } => (n, row),
+        dataset::Item::Statement { n, record } => {
+            let name = format!("{file}:{n}");
+            return match export::check_record(&record) {
+                Ok(source) => Job::Restore {
+                    name,
+                    record,
+                    source,
+                },
+                Err(reason) => Job::Failed { name, reason },
+            };
+        }
         dataset::Item::Bad { n, reason } => {
             return Job::Failed {
                 name: format!("{file}:{n}"),
@@ -987,7 +1051,8 @@ pub async fn remove(pool: &SqlitePool, ids: &[String]) -> anyhow::Result<Vec<Str
 #[derive(Debug, Clone, clap::Args)]
 pub struct ImportArgs {
     /// Files and folders to import (folders: their `.txt` files and dataset files —
-    /// `.csv`, `.jsonl`, `.json`, optionally `.gz` — recursively).
+    /// `.csv`, `.jsonl`, `.json`, optionally `.gz` — recursively). A `.jsonl` written by
+    /// `communique export` restores its statements with their ids, aliases and sources.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Which columns of dataset files hold which fields, for files of another shape:

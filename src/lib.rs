@@ -11,6 +11,8 @@ pub mod corpus;
 pub mod dataset;
 /// The SQLite archive: pool, migrations and query functions per resource.
 pub mod db;
+/// Exports: statements as JSON Lines (re-importable) or CSV, streamed row by row.
+pub mod export;
 /// Files into the database: identity, one transaction per statement.
 pub mod import;
 /// The domain types: statements, turns, speakers, forums.

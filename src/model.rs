@@ -2,10 +2,11 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// One published statement (speech, press conference, briefing, interview, ...),
 /// exactly the object `communique parse` prints (Contract 1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Statement {
     /// Stable readable slug: `YYYY-MM-DD-words-of-the-title` (or `undated-...`).
     pub id: String,
@@ -38,7 +39,7 @@ pub struct Statement {
 }
 
 /// A forum as a statement refers to it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 pub struct ForumRef {
     /// Lower-case slug, e.g. `csto`.
     pub slug: String,
@@ -49,7 +50,7 @@ pub struct ForumRef {
 }
 
 /// A speaker as a statement refers to them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 pub struct SpeakerRef {
     /// Slug, e.g. `sergey-lavrov`.
     pub slug: String,
@@ -58,7 +59,9 @@ pub struct SpeakerRef {
 }
 
 /// The sort of statement, from the first matching words of its title.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// A ministry spokesperson's briefing.
@@ -137,7 +140,7 @@ impl Kind {
 }
 
 /// One turn of a statement: remarks, a question, an answer, or a briefing heading.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Segment {
     /// Position in the statement, from 1.
     pub n: u32,
@@ -160,7 +163,7 @@ pub struct Segment {
 }
 
 /// The kind of a turn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SegmentKind {
     /// Opening or standalone remarks.

@@ -301,14 +301,15 @@ fn folders_take_dataset_files_and_pass_over_others() {
     let out = import(&db, &[&datasets()]);
     let err = stderr(&out);
     // ministry 3 + research 2 + 3 + malformed 2 good, 3 bad; README.md ignored; the
-    // export and the file of unknown columns passed over with a message.
+    // file of unknown columns passed over with a message; the export's one line is not
+    // a whole statement (no anchors): a bad row.
     assert_eq!(
         last_line(&out),
-        "imported 10, updated 0, unchanged 0, failed 3"
+        "imported 10, updated 0, unchanged 0, failed 4"
     );
     assert!(!err.contains("README"), "{err}");
     assert!(
-        err.contains("export.jsonl: skipped: exported statements"),
+        err.contains("export.jsonl:1: not an exported statement: missing field `anchor`"),
         "{err}"
     );
     assert!(err.contains("mapped.csv: skipped: no text column"), "{err}");
@@ -326,7 +327,7 @@ fn folders_take_dataset_files_and_pass_over_others() {
         last_line(&out),
         "imported 0, updated 0, unchanged 0, failed 2"
     );
-    assert!(stderr(&out).contains("not supported yet"));
+    assert!(stderr(&out).contains("export.jsonl:1: not an exported statement"));
 }
 
 #[test]

@@ -14,13 +14,14 @@ use serde::de::{DeserializeSeed, Error as _, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::{ColumnMap, Field, Row};
+use crate::export::Record;
 
 /// Read buffer: large enough that a 30 kB field is read in one go.
 const BUFFER: usize = 256 * 1024;
 
-/// The message of a JSON object that is a statement export rather than a row.
-const EXPORT: &str = "exported statements (objects with \"segments\") are not supported yet: \
-                      import the page saves or dataset rows instead";
+/// The message of a statement export met among dataset rows.
+const EXPORT_AMONG_ROWS: &str =
+    "an exported statement (an object with \"segments\") among dataset rows";
 
 /// The syntax of a dataset file, from its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +63,14 @@ pub enum Item {
         /// Its fields.
         row: Row,
     },
+    /// A statement exported by `communique export` (an object with `segments`), to be
+    /// restored under its id with its source and aliases.
+    Statement {
+        /// Its number among the file's data rows.
+        n: u64,
+        /// The statement, its source and aliases.
+        record: Box<Record>,
+    },
     /// A row that could not be read (bad quoting, wrong number of fields, not an
     /// object): the reader goes on with the next one.
     Bad {
@@ -79,8 +88,8 @@ pub struct FileError {
     pub row: Option<u64>,
     /// Why.
     pub reason: String,
-    /// The file is readable but holds no rows of statements (no text column, or
-    /// statement exports): a folder walk may pass over it.
+    /// The file is readable but holds no rows of statements (no text column): a
+    /// folder walk may pass over it.
     pub not_rows: bool,
 }
 
@@ -119,8 +128,9 @@ impl fmt::Display for FileError {
 }
 
 /// Reads the dataset file `path`, calling `emit` with each row in order until it
-/// returns `false`. Columns are found by `columns`; a file with no text column, or
-/// whose rows are statement exports, is an error before any row.
+/// returns `false`. Columns are found by `columns`; a file with no text column is an
+/// error before any row. A JSON file whose first object has `segments` is a statement
+/// export: its objects come as [`Item::Statement`]s.
 pub fn read_file(
     path: &Path,
     columns: &ColumnMap,
@@ -242,7 +252,7 @@ fn object_row(value: Value, columns: &ColumnMap) -> Result<Row, String> {
         return Err(format!("not an object but {}", kind(&value)));
     };
     if object.contains_key("segments") {
-        return Err(EXPORT.to_string());
+        return Err(EXPORT_AMONG_ROWS.to_string());
     }
     let mut row = Row::default();
     for field in Field::ALL {
@@ -291,35 +301,78 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// Checks the first object of a file: a statement export, or an object none of whose
-/// keys holds the text, is a file error rather than a failure on every row.
-fn check_first(value: &Value, columns: &ColumnMap) -> Result<(), FileError> {
+/// What the objects of a JSON file are, decided by its first one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Objects {
+    /// Dataset rows.
+    Rows,
+    /// Statements exported by `communique export`.
+    Exports,
+}
+
+/// Checks the first object of a file: one with `segments` makes the file a statement
+/// export; one none of whose keys holds the text is a file error rather than a failure
+/// on every row.
+fn check_first(value: &Value, columns: &ColumnMap) -> Result<Objects, FileError> {
     let Value::Object(object) = value else {
-        return Ok(());
+        return Ok(Objects::Rows);
     };
     if object.contains_key("segments") {
-        return Err(FileError::not_rows(EXPORT));
+        return Ok(Objects::Exports);
     }
     let has_text = columns
         .columns(Field::Text)
         .iter()
         .any(|c| object.keys().any(|k| k.trim().eq_ignore_ascii_case(c)));
     if has_text {
-        Ok(())
+        Ok(Objects::Rows)
     } else {
         let keys: Vec<String> = object.keys().cloned().collect();
         Err(no_text_column(columns, &keys))
     }
 }
 
-/// The item for value `n`, checking the first one.
-fn value_item(n: u64, value: Value, columns: &ColumnMap) -> Result<Item, FileError> {
+/// An exported statement; a line that is not one is a bad row.
+fn export_item(n: u64, value: Value) -> Item {
+    if !value
+        .as_object()
+        .is_some_and(|o| o.contains_key("segments"))
+    {
+        return Item::Bad {
+            n,
+            reason: format!(
+                "not an exported statement: {} without \"segments\"",
+                kind(&value)
+            ),
+        };
+    }
+    match serde_json::from_value::<Record>(value) {
+        Ok(record) => Item::Statement {
+            n,
+            record: Box::new(record),
+        },
+        Err(e) => Item::Bad {
+            n,
+            reason: format!("not an exported statement: {e}"),
+        },
+    }
+}
+
+/// The item for value `n`; the first one decides what the file's objects are.
+fn value_item(
+    n: u64,
+    value: Value,
+    columns: &ColumnMap,
+    objects: &mut Objects,
+) -> Result<Item, FileError> {
     if n == 1 {
-        check_first(&value, columns)?;
+        *objects = check_first(&value, columns)?;
+    }
+    if *objects == Objects::Exports {
+        return Ok(export_item(n, value));
     }
     Ok(match object_row(value, columns) {
         Ok(row) => Item::Row { n, row },
-        Err(reason) if reason == EXPORT => return Err(FileError::at(n, reason)),
         Err(reason) => Item::Bad { n, reason },
     })
 }
@@ -331,6 +384,7 @@ fn read_lines(
 ) -> Result<(), FileError> {
     let mut line = String::new();
     let mut n = 0u64;
+    let mut objects = Objects::Rows;
     loop {
         line.clear();
         match input.read_line(&mut line) {
@@ -350,7 +404,7 @@ fn read_lines(
         }
         n += 1;
         let item = match serde_json::from_str::<Value>(text) {
-            Ok(value) => value_item(n, value, columns)?,
+            Ok(value) => value_item(n, value, columns, &mut objects)?,
             Err(e) => Item::Bad {
                 n,
                 reason: format!("not JSON: {e}"),
@@ -394,6 +448,7 @@ fn read_json(
             n: 0,
             error: None,
             stopped: false,
+            objects: Objects::Rows,
         };
         let result = (&mut elements).deserialize(&mut de);
         if let Some(error) = elements.error {
@@ -406,7 +461,7 @@ fn read_json(
     } else {
         let value: Value = serde::Deserialize::deserialize(&mut de)
             .map_err(|e| FileError::at(1, format!("not JSON: {e}")))?;
-        let item = value_item(1, value, columns)?;
+        let item = value_item(1, value, columns, &mut Objects::Rows)?;
         emit(item);
         Ok(())
     };
@@ -425,6 +480,8 @@ struct Elements<'a> {
     error: Option<FileError>,
     /// `emit` asked to stop.
     stopped: bool,
+    /// What the array's objects are.
+    objects: Objects,
 }
 
 impl<'de> DeserializeSeed<'de> for &mut Elements<'_> {
@@ -445,7 +502,7 @@ impl<'de> Visitor<'de> for &mut Elements<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(value) = seq.next_element::<Value>()? {
             self.n += 1;
-            let item = match value_item(self.n, value, self.columns) {
+            let item = match value_item(self.n, value, self.columns, &mut self.objects) {
                 Ok(item) => item,
                 Err(error) => {
                     self.error = Some(error);
@@ -486,6 +543,7 @@ mod tests {
             .iter()
             .map(|i| match i {
                 Item::Row { n, row } => format!("{n}:{}", row.text.as_deref().unwrap_or("-")),
+                Item::Statement { n, record } => format!("{n}={}", record.statement.id),
                 Item::Bad { n, reason } => format!("{n}!{reason}"),
             })
             .collect()
@@ -568,12 +626,39 @@ mod tests {
     }
 
     #[test]
-    fn exports_are_not_rows() {
-        let export = "{\"id\":\"x\",\"title\":\"T\",\"segments\":[]}\n";
-        let err = rows(Format::JsonLines, export).unwrap_err();
-        assert!(err.reason.contains("not supported yet"), "{err}");
-        assert!(err.not_rows);
-        let err = rows(Format::Json, &format!("[{export}]")).unwrap_err();
-        assert!(err.reason.contains("not supported yet"), "{err}");
+    fn exports_are_statements_and_other_lines_bad_rows() {
+        let good = r#"{"id":"2020-01-01-x","title":null,"date":null,"time":null,"place":null,"kind":"other","language":"en","languages":[],"source_number":null,"source_url":null,"forums":[],"speakers":[],"tags":[],"segments":[],"source":{"format":"text","file_name":null,"content":"x","fields":null},"aliases":[]}"#;
+        let input = format!(
+            "{good}\n{{\"id\":\"y\",\"segments\":[]}}\n{{\"text\":\"a row\"}}\n[1]\n{good}\n"
+        );
+        let items = rows(Format::JsonLines, &input).unwrap();
+        let got = texts(&items);
+        assert_eq!(got[0], "1=2020-01-01-x");
+        assert!(
+            got[1].starts_with("2!not an exported statement: missing field"),
+            "{got:?}"
+        );
+        assert_eq!(
+            got[2],
+            "3!not an exported statement: an object without \"segments\""
+        );
+        assert_eq!(
+            got[3],
+            "4!not an exported statement: an array without \"segments\""
+        );
+        assert_eq!(got[4], "5=2020-01-01-x");
+
+        let items = rows(Format::Json, &format!("[{good}]")).unwrap();
+        assert_eq!(texts(&items), ["1=2020-01-01-x"]);
+
+        // Among dataset rows, an export is a bad row.
+        let items = rows(Format::JsonLines, &format!("{{\"text\":\"a\"}}\n{good}\n")).unwrap();
+        assert_eq!(
+            texts(&items),
+            [
+                "1:a",
+                "2!an exported statement (an object with \"segments\") among dataset rows"
+            ]
+        );
     }
 }

@@ -113,7 +113,9 @@ pub async fn speaker_exists(db: impl SqliteExecutor<'_>, slug: &str) -> sqlx::Re
         .await
 }
 
-fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, q: &ListQuery) {
+/// Appends the `WHERE` clause of a statement list over `statements s`: every filter of `q`
+/// as a bound parameter (limit, offset and order are the caller's).
+pub fn push_filters(qb: &mut QueryBuilder<'_, Sqlite>, q: &ListQuery) {
     qb.push(" WHERE 1 = 1");
     if let Some(forum) = &q.forum {
         qb.push(" AND s.pk IN (SELECT statement_pk FROM statement_forums WHERE forum = ")
@@ -172,31 +174,45 @@ impl From<RawRow> for StatementRow {
     }
 }
 
+/// The `ORDER BY` clause of statement lists (and exports), newest or oldest first.
+pub fn list_order(oldest_first: bool) -> &'static str {
+    // Both orders follow the `statements_date (date DESC, pk)` index, forwards or
+    // backwards, so a page is an index walk rather than a sort of every match. Undated
+    // statements sort below every date: last when newest first, first when oldest first.
+    if oldest_first {
+        " ORDER BY s.date ASC, s.pk DESC"
+    } else {
+        " ORDER BY s.date DESC, s.pk ASC"
+    }
+}
+
 /// One page of statements matching the filters, and how many match in all.
 pub async fn list_statements(
     db: &SqlitePool,
     q: &ListQuery,
 ) -> sqlx::Result<(Vec<StatementRow>, i64)> {
+    let total = count_statements(db, q).await?;
+    Ok((page_statements(db, q).await?, total))
+}
+
+/// How many statements match the filters (paging ignored).
+pub async fn count_statements(db: &SqlitePool, q: &ListQuery) -> sqlx::Result<i64> {
     let mut count = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM statements s");
     push_filters(&mut count, q);
-    let total: i64 = count.build_query_scalar().fetch_one(db).await?;
+    count.build_query_scalar().fetch_one(db).await
+}
 
+/// The page of statements matching the filters that `q.offset` and `q.limit` select.
+pub async fn page_statements(db: &SqlitePool, q: &ListQuery) -> sqlx::Result<Vec<StatementRow>> {
     let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {ROW_COLUMNS} FROM statements s"));
     push_filters(&mut qb, q);
-    // Both orders follow the `statements_date (date DESC, pk)` index, forwards or
-    // backwards, so a page is an index walk rather than a sort of every match. Undated
-    // statements sort below every date: last when newest first, first when oldest first.
-    qb.push(if q.oldest_first {
-        " ORDER BY s.date ASC, s.pk DESC"
-    } else {
-        " ORDER BY s.date DESC, s.pk ASC"
-    });
+    qb.push(list_order(q.oldest_first));
     qb.push(" LIMIT ")
         .push_bind(q.limit)
         .push(" OFFSET ")
         .push_bind(q.offset);
     let rows: Vec<RawRow> = qb.build_query_as().fetch_all(db).await?;
-    Ok((rows.into_iter().map(StatementRow::from).collect(), total))
+    Ok(rows.into_iter().map(StatementRow::from).collect())
 }
 
 /// Every forum with at least one statement, most statements first.
@@ -309,4 +325,52 @@ pub async fn languages(db: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<Count>> 
     )
     .fetch_all(db)
     .await
+}
+
+/// What a JSON list adds to a list row: the time, the forums with their full names (as
+/// the statement's own object gives them) and the statement's numbers of exchanges and
+/// answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowDetails {
+    /// `HH:MM`.
+    pub time: Option<String>,
+    /// Forums in title order.
+    pub forums: Vec<crate::model::ForumRef>,
+    /// Question/answer exchanges.
+    pub exchanges: i64,
+    /// Answer turns.
+    pub answers: i64,
+}
+
+/// [`RowDetails`] of the statements with these ids, by id; a page's worth at a time, as
+/// each count walks only that statement's turns (`UNIQUE (statement_pk, n)`).
+pub async fn row_details(
+    db: impl SqliteExecutor<'_>,
+    ids: &[String],
+) -> sqlx::Result<std::collections::HashMap<String, RowDetails>> {
+    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
+    let rows: Vec<(String, Option<String>, String, i64, i64)> = sqlx::query_as(
+        "SELECT s.id, s.time, \
+           (SELECT json_group_array(json_object('slug', sf.forum, 'acronym', sf.acronym, \
+                                                'name', sf.name) ORDER BY sf.position) \
+              FROM statement_forums sf WHERE sf.statement_pk = s.pk), \
+           (SELECT count(DISTINCT g.exchange) FROM segments g WHERE g.statement_pk = s.pk), \
+           (SELECT count(*) FROM segments g WHERE g.statement_pk = s.pk AND g.kind = 'answer') \
+         FROM statements s WHERE s.id IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(ids)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, time, forums, exchanges, answers)| {
+            let details = RowDetails {
+                time,
+                forums: serde_json::from_str(&forums).unwrap_or_default(),
+                exchanges,
+                answers,
+            };
+            (id, details)
+        })
+        .collect())
 }

@@ -6,6 +6,8 @@ pub mod browse;
 pub mod search;
 /// Writes and whole-statement reads: statements, turns, sources, aliases.
 pub mod store;
+/// What search needs of every turn, in memory per archive generation.
+pub mod turn_index;
 
 use std::path::Path;
 use std::time::Duration;

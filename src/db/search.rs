@@ -1,5 +1,6 @@
-//! Full-text search in SQL: matching turns, their total and facets in one pass, the
-//! page of hits, and highlighted snippets for that page only.
+//! Full-text search in SQL: the page of hits (ranked or by date, only the page kept in
+//! order), the total and facets (one unranked pass over the matches, cached per archive
+//! generation), and highlighted snippets for the page only.
 //!
 //! Turn bodies are matched in `segments_fts` (stemmed) and `segments_plain` (prefixes),
 //! combined by rowid; titles likewise in `titles_fts` / `titles_plain`. A statement whose
@@ -7,10 +8,13 @@
 //! that passes the turn filters).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::Arc;
 
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, Row, SqlitePool};
 
+use crate::db::turn_index::{self, TurnIndex};
 use crate::search::Plan;
 
 /// How much more a title match weighs than a match in a turn's body.
@@ -71,6 +75,8 @@ pub struct Request<'a> {
     pub limit: u32,
     /// Hits skipped before the page.
     pub offset: u32,
+    /// Where totals and facets of recent searches are kept, if anywhere.
+    pub cache: Option<&'a SearchCache>,
 }
 
 /// The statement a hit belongs to.
@@ -161,7 +167,7 @@ struct Sql {
     values: Vec<Value>,
 }
 
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Value {
     Text(String),
     Int(i64),
@@ -334,15 +340,185 @@ fn filter_sql(sql: &mut Sql, f: &Filters, seg: &str) -> (String, String, bool) {
     (turn.join(" AND "), st.join(" AND "), join)
 }
 
-/// Runs a search: the page of hits with snippets, the total and the facets.
-pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Results> {
-    let ranked = req.sort == Sort::Relevance;
+/// Totals and facets of one search: what the cache keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// All matching turns (statements when grouped).
+    pub total: i64,
+    /// Counts by forum, speaker and year, named and ordered.
+    pub facets: Facets,
+}
+
+/// What a server keeps between searches: the totals and facets of recent searches, least
+/// recently used first out (a search's counts do not depend on its sort or page, so
+/// paging or re-sorting counts once), and the [`TurnIndex`] of the current archive
+/// generation. Both are dropped when the generation moves on. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct SearchCache {
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    capacity: usize,
+    counts: std::sync::Mutex<CountsLru>,
+    index: std::sync::Mutex<Option<Arc<TurnIndex>>>,
+    loading: AtomicBool,
+}
+
+#[derive(Debug, Default)]
+struct CountsLru {
+    generation: i64,
+    tick: u64,
+    entries: HashMap<String, (u64, Arc<Counts>)>,
+}
+
+impl SearchCache {
+    /// Keeps the counts of at most `capacity` searches (0: none) and the turn index.
+    pub fn new(capacity: usize) -> SearchCache {
+        SearchCache {
+            shared: Arc::new(Shared {
+                capacity,
+                counts: std::sync::Mutex::default(),
+                index: std::sync::Mutex::default(),
+                loading: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    fn counts_get(&self, generation: i64, key: &str) -> Option<Arc<Counts>> {
+        let mut lru = lock(&self.shared.counts);
+        if lru.generation != generation {
+            return None;
+        }
+        lru.tick += 1;
+        let tick = lru.tick;
+        let entry = lru.entries.get_mut(key)?;
+        entry.0 = tick;
+        Some(Arc::clone(&entry.1))
+    }
+
+    fn counts_put(&self, generation: i64, key: String, counts: Arc<Counts>) {
+        if self.shared.capacity == 0 {
+            return;
+        }
+        let mut lru = lock(&self.shared.counts);
+        if lru.generation != generation {
+            // Counts of an older generation must not displace the current ones.
+            if generation < lru.generation {
+                return;
+            }
+            lru.entries.clear();
+            lru.generation = generation;
+        }
+        if lru.entries.len() >= self.shared.capacity && !lru.entries.contains_key(&key) {
+            let oldest = lru
+                .entries
+                .iter()
+                .min_by_key(|(_, (tick, _))| *tick)
+                .map(|(k, _)| k.clone());
+            if let Some(oldest) = oldest {
+                lru.entries.remove(&oldest);
+            }
+        }
+        lru.tick += 1;
+        let tick = lru.tick;
+        lru.entries.insert(key, (tick, counts));
+    }
+
+    /// Number of searches whose counts are kept.
+    pub fn len(&self) -> usize {
+        lock(&self.shared.counts).entries.len()
+    }
+
+    /// Whether no search's counts are kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Reads the turn index of the current generation now, and waits for it.
+    pub async fn load_index(&self, pool: &SqlitePool) -> sqlx::Result<()> {
+        let index = Arc::new(TurnIndex::load(pool).await?);
+        *lock(&self.shared.index) = Some(index);
+        Ok(())
+    }
+
+    /// The generation of the index held, if any.
+    pub fn index_generation(&self) -> Option<i64> {
+        lock(&self.shared.index).as_ref().map(|i| i.generation)
+    }
+
+    /// The index held, whatever its generation; none yet starts reading one.
+    fn index(&self, pool: &SqlitePool) -> Option<Arc<TurnIndex>> {
+        let index = lock(&self.shared.index).clone();
+        if index.is_none() {
+            self.refresh(pool);
+        }
+        index
+    }
+
+    /// Reads the index again in the background (once at a time); searches use SQL alone
+    /// until it is there.
+    fn refresh(&self, pool: &SqlitePool) {
+        if self.shared.loading.swap(true, AtomicOrdering::SeqCst) {
+            return;
+        }
+        let (cache, pool) = (self.clone(), pool.clone());
+        tokio::spawn(async move {
+            if let Err(err) = cache.load_index(&pool).await {
+                tracing::warn!("search keeps to SQL: reading the turn index failed: {err}");
+            }
+            cache.shared.loading.store(false, AtomicOrdering::SeqCst);
+        });
+    }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// An SQL statement and its bound values.
+struct Statement {
+    text: String,
+    sql: Sql,
+}
+
+impl Statement {
+    /// What identifies the statement's result in one archive generation.
+    fn key(&self) -> String {
+        let mut key = self.text.clone();
+        for v in &self.sql.values {
+            key.push('\u{0}');
+            match v {
+                Value::Text(s) => key.push_str(s),
+                Value::Int(i) => key.push_str(&i.to_string()),
+            }
+        }
+        key
+    }
+}
+
+/// A `titles` subquery that matches nothing, for plans without title terms.
+const NO_TITLES: &str = "SELECT 0 AS rowid, 0.0 AS score WHERE 0";
+
+/// The first turn of statement `t.pk` that passes the turn filters: what represents a
+/// statement whose title alone matches.
+fn first_turn(seg_filter: &str) -> String {
+    format!(
+        "SELECT s.rowid FROM segments s WHERE s.statement_pk = t.pk AND {seg_filter}
+          ORDER BY s.n LIMIT 1"
+    )
+}
+
+/// The statement counting every match, without ranking: one pass over the matching
+/// rowids joined to their narrow `segment_meta` rows, grouped by statement, speaker and
+/// whether the filters pass (the statements with any match, filtered or not, decide
+/// which title-only statements count), then the total and the three facets from those
+/// groups. Counts count turns, or statements when grouped.
+fn counts_statement(req: &Request<'_>) -> Option<Statement> {
     let mut sql = Sql::default();
-    let Some(bodies) = matching(&mut sql, req.plan, &BODIES, ranked) else {
-        return Ok(Results::default());
-    };
-    let titles = matching(&mut sql, req.plan, &TITLES, ranked)
-        .unwrap_or_else(|| "SELECT 0 AS rowid, 0.0 AS score WHERE 0".into());
+    let bodies = matching(&mut sql, req.plan, &BODIES, false)?;
+    let titles = matching(&mut sql, req.plan, &TITLES, false).unwrap_or_else(|| NO_TITLES.into());
     let (meta_filter, st_filter, join_st) = filter_sql(&mut sql, req.filters, "m");
     let (seg_filter, _, _) = filter_sql(&mut sql, req.filters, "s");
     let st_join = if join_st {
@@ -350,126 +526,489 @@ pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Result
     } else {
         ""
     };
-    let w = TITLE_WEIGHT;
-    // One materialised pass over every matching turn feeds the page, total and facets.
-    // It reads the narrow `segment_meta` rows, never the wide `segments` ones that carry
-    // the text, and `statements` only for the filters that need it (kind, language).
-    let mut text = format!(
-        "WITH body(rowid, score) AS MATERIALIZED ({bodies}),
-         titles(pk, score) AS MATERIALIZED ({titles}),
-         hits(rowid, pk, score, title_only, speaker, year, date) AS MATERIALIZED (
-           SELECT m.rowid, m.statement_pk, b.score + {w} * COALESCE(t.score, 0.0), 0,
-                  m.speaker, m.year, m.date
+    let first = first_turn(&seg_filter);
+    let count = if req.group {
+        "count(DISTINCT pk)"
+    } else {
+        "sum(n)"
+    };
+    let text = format!(
+        "WITH body(rowid, score) AS ({bodies}),
+         matched(pk, speaker, year, ok, n) AS MATERIALIZED (
+           SELECT m.statement_pk, m.speaker, m.year, ({meta_filter} AND {st_filter}), count(*)
              FROM body b JOIN segment_meta m ON m.rowid = b.rowid {st_join}
-             LEFT JOIN titles t ON t.pk = m.statement_pk
-            WHERE {meta_filter} AND {st_filter}
+            GROUP BY m.statement_pk, m.speaker, 4),
+         titles(pk, score) AS MATERIALIZED ({titles}),
+         hits(pk, speaker, year, n) AS MATERIALIZED (
+           SELECT pk, speaker, year, n FROM matched WHERE ok
            UNION ALL
-           SELECT m.rowid, m.statement_pk, {w} * t.score, 1, m.speaker, m.year, m.date
-             FROM titles t JOIN segment_meta m ON m.rowid = (
-                  SELECT s.rowid FROM segments s WHERE s.statement_pk = t.pk AND {seg_filter}
-                   ORDER BY s.n LIMIT 1) {st_join}
-            WHERE {st_filter} AND t.pk NOT IN (
-                  SELECT m.statement_pk FROM body b JOIN segment_meta m ON m.rowid = b.rowid))"
+           SELECT m.statement_pk, m.speaker, m.year, 1
+             FROM titles t JOIN segment_meta m ON m.rowid = ({first}) {st_join}
+            WHERE {st_filter} AND t.pk NOT IN (SELECT pk FROM matched))
+         SELECT 'total', NULL, coalesce({count}, 0), NULL FROM hits
+         UNION ALL SELECT 'forum', sf.forum, {count}, NULL
+            FROM hits CROSS JOIN statement_forums sf ON sf.statement_pk = hits.pk
+           GROUP BY sf.forum
+         UNION ALL SELECT 'speaker', speaker, {count}, NULL
+            FROM hits WHERE speaker IS NOT NULL GROUP BY speaker
+         UNION ALL SELECT 'year', NULL, {count}, year
+            FROM hits WHERE year IS NOT NULL GROUP BY year"
     );
+    Some(Statement { text, sql })
+}
+
+/// The statement for the page: the best `offset + limit` body hits and, separately, the
+/// best as many title-only statements, each ordered and cut by SQLite's bounded sorter
+/// so only the page's worth of rows is ever kept in order; the two are merged in Rust.
+/// Ranking scores every match (bm25 needs each one) but never sorts them all.
+fn page_statement(req: &Request<'_>) -> Option<Statement> {
+    let ranked = req.sort == Sort::Relevance;
+    let mut sql = Sql::default();
+    let bodies = matching(&mut sql, req.plan, &BODIES, ranked)?;
+    let unranked = if ranked {
+        matching(&mut sql, req.plan, &BODIES, false)?
+    } else {
+        bodies.clone()
+    };
+    let titles = matching(&mut sql, req.plan, &TITLES, ranked).unwrap_or_else(|| NO_TITLES.into());
+    let (meta_filter, st_filter, join_st) = filter_sql(&mut sql, req.filters, "m");
+    let (seg_filter, _, _) = filter_sql(&mut sql, req.filters, "s");
+    let st_join = if join_st {
+        "JOIN statements st ON st.pk = m.statement_pk"
+    } else {
+        ""
+    };
+    let first = first_turn(&seg_filter);
+    let w = TITLE_WEIGHT;
     let order = match req.sort {
         Sort::Relevance => "score, rowid",
         Sort::Newest => "date IS NULL, date DESC, rowid",
         Sort::Oldest => "date IS NULL, date, rowid",
     };
-    let limit = sql.param(Value::Int(i64::from(req.limit)));
-    let offset = sql.param(Value::Int(i64::from(req.offset)));
-    if req.group {
+    let k = sql.param(Value::Int(i64::from(req.limit) + i64::from(req.offset)));
+    let body_hits = format!(
+        "SELECT m.rowid AS rowid, m.statement_pk AS pk,
+                b.score + {w} * COALESCE(t.score, 0.0) AS score, m.date AS date
+           FROM ({bodies}) b JOIN segment_meta m ON m.rowid = b.rowid {st_join}
+           LEFT JOIN titles t ON t.pk = m.statement_pk
+          WHERE {meta_filter} AND {st_filter}"
+    );
+    let title_hits = format!(
+        "SELECT m.rowid AS rowid, {w} * t.score AS score, m.date AS date
+           FROM titles t JOIN segment_meta m ON m.rowid = ({first}) {st_join}
+          WHERE {st_filter} AND t.pk NOT IN (
+                SELECT m2.statement_pk FROM ({unranked}) b2
+                  JOIN segment_meta m2 ON m2.rowid = b2.rowid)"
+    );
+    let body_page = if req.group {
         // The best turn of each statement: lowest score, or its first matching turn.
         let best = if ranked {
             "min(score) AS score, rowid"
         } else {
             "0.0 AS score, min(rowid) AS rowid"
         };
-        text.push_str(&format!(
-            ", grouped AS MATERIALIZED (
-                SELECT pk, {best}, count(*) AS n, max(date) AS date, max(year) AS year,
-                       max(title_only) AS title_only
-                  FROM hits GROUP BY pk)
-             SELECT 'hit', NULL, rowid, n, title_only, score, date FROM (
-                SELECT rowid, n, title_only, score, date
-                  FROM grouped ORDER BY {order} LIMIT {limit} OFFSET {offset})
-             UNION ALL SELECT 'total', NULL, count(*), NULL, NULL, NULL, NULL FROM grouped
-             UNION ALL SELECT 'forum', sf.forum, count(*), NULL, NULL, NULL, NULL
-                FROM grouped g CROSS JOIN statement_forums sf ON sf.statement_pk = g.pk
-               GROUP BY sf.forum
-             UNION ALL SELECT 'speaker', speaker, count(DISTINCT pk), NULL, NULL, NULL, NULL
-                FROM hits WHERE speaker IS NOT NULL GROUP BY speaker
-             UNION ALL SELECT 'year', NULL, count(*), year, NULL, NULL, NULL
-                FROM grouped WHERE year IS NOT NULL GROUP BY year"
-        ));
+        format!(
+            "SELECT rowid, n, 0 AS title_only, score, date FROM (
+               SELECT {best}, count(*) AS n, max(date) AS date
+                 FROM ({body_hits}) GROUP BY pk)
+              ORDER BY {order} LIMIT {k}"
+        )
     } else {
-        text.push_str(&format!(
-            " SELECT 'hit', NULL, rowid, NULL, title_only, score, date FROM (
-                SELECT rowid, title_only, score, date
-                  FROM hits ORDER BY {order} LIMIT {limit} OFFSET {offset})
-             UNION ALL SELECT 'total', NULL, count(*), NULL, NULL, NULL, NULL FROM hits
-             UNION ALL SELECT 'forum', sf.forum, sum(h.n), NULL, NULL, NULL, NULL
-                FROM (SELECT pk, count(*) AS n FROM hits GROUP BY pk) h
-                CROSS JOIN statement_forums sf ON sf.statement_pk = h.pk
-               GROUP BY sf.forum
-             UNION ALL SELECT 'speaker', speaker, count(*), NULL, NULL, NULL, NULL
-                FROM hits WHERE speaker IS NOT NULL GROUP BY speaker
-             UNION ALL SELECT 'year', NULL, count(*), year, NULL, NULL, NULL
-                FROM hits WHERE year IS NOT NULL GROUP BY year"
+        format!(
+            "SELECT rowid, NULL AS n, 0 AS title_only, score, date FROM ({body_hits})
+              ORDER BY {order} LIMIT {k}"
+        )
+    };
+    let n = if req.group { "1" } else { "NULL" };
+    let text = format!(
+        "WITH titles(pk, score) AS MATERIALIZED ({titles})
+         SELECT * FROM ({body_page})
+         UNION ALL
+         SELECT * FROM (SELECT rowid, {n} AS n, 1 AS title_only, score, date
+                          FROM ({title_hits}) ORDER BY {order} LIMIT {k})"
+    );
+    Some(Statement { text, sql })
+}
+
+/// Runs a search: the page of hits with snippets, the total and the facets.
+///
+/// With a cache holding the turn index of the current generation, the total, facets and
+/// a page in date order come from the list of matching rowids and the index; otherwise
+/// from the counting statement in SQL. A page by relevance always comes from the page
+/// statement, run beside the counting on another connection so a large search uses two
+/// cores. Counts already kept for the same search in this generation are reused.
+pub async fn search(pool: &SqlitePool, req: &Request<'_>) -> sqlx::Result<Results> {
+    let (Some(counts_sql), Some(page_sql)) = (counts_statement(req), page_statement(req)) else {
+        return Ok(Results::default());
+    };
+    let ranked = req.sort == Sort::Relevance;
+    let key = counts_sql.key();
+    let (generation, cached) = match req.cache {
+        Some(cache) if cache.shared.capacity > 0 => {
+            let generation = crate::db::store::generation(pool).await?;
+            (generation, cache.counts_get(generation, &key))
+        }
+        _ => (0, None),
+    };
+    let index = req.cache.and_then(|c| c.index(pool));
+    // The index gives every page but a grouped one by relevance.
+    let sql_page_now = ranked && (index.is_none() || req.group);
+    let (indexed, early_page) = tokio::try_join!(
+        async {
+            match &index {
+                Some(index) => from_index(pool, req, index).await,
+                None => Ok(None),
+            }
+        },
+        async {
+            if sql_page_now {
+                run_page(pool, req, &page_sql).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        }
+    )?;
+    if index.is_some() && indexed.is_none() {
+        // The archive moved on since the index was read.
+        if let Some(cache) = req.cache {
+            cache.refresh(pool);
+        }
+    }
+    let (counts, page) = match indexed {
+        Some((answer, index_page)) => {
+            let counts = match cached {
+                Some(counts) => counts,
+                None => {
+                    let mut counts = answer.counts;
+                    name_facets(pool, &mut counts.facets).await?;
+                    Arc::new(counts)
+                }
+            };
+            let page = match early_page.or(index_page) {
+                Some(page) => page,
+                None if ranked => run_page(pool, req, &page_sql).await?,
+                None => date_page(req, answer.page),
+            };
+            (counts, page)
+        }
+        None => {
+            let counts = async {
+                match cached {
+                    Some(counts) => Ok(counts),
+                    None => run_counts(pool, &counts_sql).await.map(Arc::new),
+                }
+            };
+            let page = async {
+                match early_page {
+                    Some(page) => Ok(page),
+                    None => run_page(pool, req, &page_sql).await,
+                }
+            };
+            tokio::try_join!(counts, page)?
+        }
+    };
+    if let Some(cache) = req.cache {
+        if cache.shared.capacity > 0 {
+            cache.counts_put(generation, key, Arc::clone(&counts));
+        }
+    }
+    Ok(Results {
+        hits: load_hits(pool, req.plan, &page).await?,
+        total: counts.total,
+        facets: counts.facets.clone(),
+    })
+}
+
+/// The page of a search in date order, from the index's best hits.
+fn date_page(
+    req: &Request<'_>,
+    best: Vec<(i64, Option<String>, Option<i64>, bool)>,
+) -> Vec<PageHit> {
+    best.into_iter()
+        .skip(req.offset as usize)
+        .take(req.limit as usize)
+        .map(|(rowid, date, hits, title_only)| {
+            let key = match req.sort {
+                Sort::Oldest => PageKey::Oldest(date.is_none(), date, rowid),
+                _ => PageKey::Newest(date.is_none(), std::cmp::Reverse(date), rowid),
+            };
+            (key, rowid, hits, title_only)
+        })
+        .collect()
+}
+
+/// Counts (and for a sort by date, the best hits) from the turn index: the matching
+/// rowids and title-matching statements come from SQLite as two strings, read in one
+/// snapshot with the generation; `None` when that is not the index's generation.
+async fn from_index(
+    pool: &SqlitePool,
+    req: &Request<'_>,
+    index: &TurnIndex,
+) -> sqlx::Result<Option<(turn_index::Answer, Option<Vec<PageHit>>)>> {
+    let mut sql = Sql::default();
+    let Some(bodies) = matching(&mut sql, req.plan, &BODIES, false) else {
+        return Ok(None);
+    };
+    let titles = matching(&mut sql, req.plan, &TITLES, false).unwrap_or_else(|| NO_TITLES.into());
+    let text = format!(
+        "SELECT (SELECT CAST(value AS INTEGER) FROM archive_meta WHERE key = 'generation'),
+                (SELECT group_concat(rowid) FROM ({bodies})),
+                (SELECT group_concat(rowid) FROM ({titles}))"
+    );
+    // One read transaction: the rowids, the generation and the first turns agree.
+    let mut tx = pool.begin().await?;
+    let (generation, body, title_pks): (i64, Option<String>, Option<String>) =
+        sqlx::query_as_with(&text, sql.arguments())
+            .fetch_one(&mut *tx)
+            .await?;
+    if generation != index.generation {
+        return Ok(None);
+    }
+    let body = rowids(body.as_deref());
+    let title_pks = rowids(title_pks.as_deref());
+    let candidates = index.title_candidates(&body, &title_pks);
+    let mut reps = Vec::new();
+    if !candidates.is_empty() {
+        let mut sql = Sql::default();
+        let (seg_filter, _, _) = filter_sql(&mut sql, req.filters, "s");
+        let p = sql.text(&serde_json::to_string(&candidates).unwrap_or_default());
+        let text = format!(
+            "SELECT (SELECT s.rowid FROM segments s WHERE s.statement_pk = j.value
+                       AND {seg_filter} ORDER BY s.n LIMIT 1)
+               FROM json_each({p}) j"
+        );
+        let first: Vec<Option<i64>> = sqlx::query_scalar_with(&text, sql.arguments())
+            .fetch_all(&mut *tx)
+            .await?;
+        reps = first.into_iter().flatten().collect();
+    }
+    let k = req.offset as usize + req.limit as usize;
+    let Some(answer) = index.answer(req.filters, &body, &reps, req.sort, req.group, k) else {
+        return Ok(None);
+    };
+    let page = if req.sort != Sort::Relevance || req.group {
+        None
+    } else if req.plan.stemmed.is_none() && req.plan.mixed.is_empty() {
+        Some(unscored_page(req, index, &title_pks, &answer))
+    } else if let Some(statement) = ranked_page_statement(req, index, &body, &title_pks, &answer) {
+        Some(run_page_with(&mut *tx, req, &statement).await?)
+    } else {
+        None
+    };
+    tx.commit().await?;
+    Ok(Some((answer, page)))
+}
+
+/// The page by relevance of a search of prefixes only, which the plain tables cannot
+/// score: a turn scores 0, raised by a title match (scored -1) as in [`page_statement`],
+/// so the order is title matches first, then archive order; no SQL needed.
+fn unscored_page(
+    req: &Request<'_>,
+    index: &TurnIndex,
+    title_pks: &[i64],
+    answer: &turn_index::Answer,
+) -> Vec<PageHit> {
+    let titled: std::collections::HashSet<i64> = title_pks.iter().copied().collect();
+    let w = TITLE_WEIGHT;
+    // The plain title tables' score of a match, as in `matching`.
+    let matched = -1.0;
+    let mut rows: Vec<(f64, i64, bool)> = answer
+        .body_hits
+        .iter()
+        .map(|&r| {
+            let title = if index.statement_of(r).is_some_and(|pk| titled.contains(&pk)) {
+                matched
+            } else {
+                0.0
+            };
+            (0.0 + w * title, r, false)
+        })
+        .chain(
+            answer
+                .title_hits
+                .iter()
+                .map(|&(r, _)| (w * matched, r, true)),
+        )
+        .collect();
+    let order =
+        |a: &(f64, i64, bool), b: &(f64, i64, bool)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+    let k = req.offset as usize + req.limit as usize;
+    if rows.len() > k && k > 0 {
+        rows.select_nth_unstable_by(k - 1, order);
+        rows.truncate(k);
+    }
+    rows.sort_unstable_by(order);
+    rows.into_iter()
+        .skip(req.offset as usize)
+        .take(req.limit as usize)
+        .map(|(score, rowid, title_only)| (PageKey::Score(score, rowid), rowid, None, title_only))
+        .collect()
+}
+
+/// The page by relevance when the index knows which matches pass the filters and which
+/// statements' titles match: bm25 is computed only for the matches that pass (SQLite
+/// reads `rank` only for rows its WHERE keeps), and no match is joined to its
+/// `segment_meta` row except those whose statement's title matches too, whose score the
+/// title raises. Three halves, each cut to the page by the bounded sorter: matches
+/// without a title boost, matches with one, title-only statements. The scores are the
+/// same expressions as in [`page_statement`]. `None` when titles raise so many matches
+/// (a fifth or more) that joining every match, as [`page_statement`] does, costs less.
+fn ranked_page_statement(
+    req: &Request<'_>,
+    index: &TurnIndex,
+    body: &[i64],
+    title_pks: &[i64],
+    answer: &turn_index::Answer,
+) -> Option<Statement> {
+    let mut sql = Sql::default();
+    // Both exist: the caller matched this plan already.
+    let bodies = matching(&mut sql, req.plan, &BODIES, true).unwrap_or_default();
+    let titles = matching(&mut sql, req.plan, &TITLES, true).unwrap_or_else(|| NO_TITLES.into());
+    let w = TITLE_WEIGHT;
+    let k = sql.param(Value::Int(i64::from(req.limit) + i64::from(req.offset)));
+    let titled: std::collections::HashSet<i64> = title_pks.iter().copied().collect();
+    let (boosted, plain): (Vec<i64>, Vec<i64>) = answer
+        .body_hits
+        .iter()
+        .partition(|&&r| index.statement_of(r).is_some_and(|pk| titled.contains(&pk)));
+    if boosted.len() * 5 >= answer.body_hits.len().max(1) && !boosted.is_empty() {
+        return None;
+    }
+    let json = |v: &[i64]| serde_json::to_string(v).unwrap_or_default();
+    let ctes = [format!("titles(pk, score) AS MATERIALIZED ({titles})")];
+    let mut arms = Vec::new();
+    if !plain.is_empty() {
+        // `+` keeps SQLite from handing the rowid list to FTS5, which would run the
+        // whole match once per listed rowid.
+        let filter = if answer.body_hits.len() < body.len() {
+            // Some matches fail the filters: keep the listed ones.
+            let p = sql.text(&json(&plain));
+            format!("WHERE +x.rowid IN (SELECT value FROM json_each({p}))")
+        } else if !boosted.is_empty() {
+            let p = sql.text(&json(&boosted));
+            format!("WHERE +x.rowid NOT IN (SELECT value FROM json_each({p}))")
+        } else {
+            String::new()
+        };
+        arms.push(format!(
+            "SELECT * FROM (SELECT x.rowid AS rowid, NULL AS n, 0 AS title_only,
+                    x.score + {w} * 0.0 AS score, NULL AS date
+               FROM ({bodies}) x {filter} ORDER BY score, rowid LIMIT {k})"
         ));
     }
-    let rows = sqlx::query_with(&text, sql.arguments())
+    if !boosted.is_empty() {
+        let p = sql.text(&json(&boosted));
+        arms.push(format!(
+            "SELECT * FROM (SELECT x.rowid AS rowid, NULL AS n, 0 AS title_only,
+                    x.score + {w} * t.score AS score, NULL AS date
+               FROM ({bodies}) x CROSS JOIN segment_meta m ON m.rowid = x.rowid
+               CROSS JOIN titles t ON t.pk = m.statement_pk
+              WHERE +x.rowid IN (SELECT value FROM json_each({p}))
+              ORDER BY score, rowid LIMIT {k})"
+        ));
+    }
+    if !answer.title_hits.is_empty() {
+        let pairs: Vec<[i64; 2]> = answer.title_hits.iter().map(|&(r, pk)| [r, pk]).collect();
+        let p = sql.text(&serde_json::to_string(&pairs).unwrap_or_default());
+        arms.push(format!(
+            "SELECT * FROM (SELECT json_extract(j.value, '$[0]') AS rowid, NULL AS n,
+                    1 AS title_only, {w} * t.score AS score, NULL AS date
+               FROM json_each({p}) j JOIN titles t ON t.pk = json_extract(j.value, '$[1]')
+              ORDER BY score, rowid LIMIT {k})"
+        ));
+    }
+    if arms.is_empty() {
+        arms.push("SELECT 0, NULL, 0, 0.0, NULL WHERE 0".into());
+    }
+    let text = format!("WITH {} {}", ctes.join(", "), arms.join(" UNION ALL "));
+    Some(Statement { text, sql })
+}
+
+/// The numbers of a `group_concat` of rowids.
+fn rowids(list: Option<&str>) -> Vec<i64> {
+    list.map(|l| l.split(',').filter_map(|n| n.parse().ok()).collect())
+        .unwrap_or_default()
+}
+
+/// Runs the counting statement and names the facets.
+async fn run_counts(pool: &SqlitePool, statement: &Statement) -> sqlx::Result<Counts> {
+    let rows = sqlx::query_with(&statement.text, statement.sql.arguments())
         .fetch_all(pool)
         .await?;
-
-    // The page comes back in no particular order (a window numbering the rows would sort
-    // every match, not just the page's): sort it here by the same key as the SQL.
-    let mut page: Vec<(PageKey, i64, Option<i64>, bool)> = Vec::new();
-    let mut results = Results::default();
+    let mut counts = Counts::default();
     for row in rows {
         let what: String = row.try_get(0)?;
         let key: Option<String> = row.try_get(1)?;
-        let a: i64 = row.try_get(2)?;
+        let n: i64 = row.try_get(2)?;
         match what.as_str() {
-            "hit" => {
-                let hits: Option<i64> = row.try_get(3)?;
-                let title_only: i64 = row.try_get(4)?;
-                let score: f64 = row.try_get(5)?;
-                let date: Option<String> = row.try_get(6)?;
-                let key = match req.sort {
-                    Sort::Relevance => PageKey::Score(score, a),
-                    Sort::Newest => PageKey::Newest(date.is_none(), std::cmp::Reverse(date), a),
-                    Sort::Oldest => PageKey::Oldest(date.is_none(), date, a),
-                };
-                page.push((key, a, hits, title_only != 0));
-            }
-            "total" => results.total = a,
+            "total" => counts.total = n,
             "forum" | "speaker" => {
                 let bucket = Bucket {
                     name: key.clone().unwrap_or_default(),
                     key: key.unwrap_or_default(),
-                    count: a,
+                    count: n,
                 };
                 if what == "forum" {
-                    results.facets.forum.push(bucket);
+                    counts.facets.forum.push(bucket);
                 } else {
-                    results.facets.speaker.push(bucket);
+                    counts.facets.speaker.push(bucket);
                 }
             }
             _ => {
                 let year: i64 = row.try_get(3)?;
-                results.facets.year.push(Bucket {
+                counts.facets.year.push(Bucket {
                     key: year.to_string(),
                     name: year.to_string(),
-                    count: a,
+                    count: n,
                 });
             }
         }
     }
+    name_facets(pool, &mut counts.facets).await?;
+    Ok(counts)
+}
+
+/// One hit of the page before its turn is loaded: sort key, rowid, matching turns of its
+/// statement (grouped), whether only the title matched.
+type PageHit = (PageKey, i64, Option<i64>, bool);
+
+/// Runs the page statement and merges its two halves into the requested page.
+async fn run_page(
+    pool: &SqlitePool,
+    req: &Request<'_>,
+    statement: &Statement,
+) -> sqlx::Result<Vec<PageHit>> {
+    run_page_with(pool, req, statement).await
+}
+
+async fn run_page_with(
+    executor: impl sqlx::SqliteExecutor<'_>,
+    req: &Request<'_>,
+    statement: &Statement,
+) -> sqlx::Result<Vec<PageHit>> {
+    let rows = sqlx::query_with(&statement.text, statement.sql.arguments())
+        .fetch_all(executor)
+        .await?;
+    let mut page: Vec<PageHit> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let rowid: i64 = row.try_get(0)?;
+        let hits: Option<i64> = row.try_get(1)?;
+        let title_only: i64 = row.try_get(2)?;
+        let score: f64 = row.try_get(3)?;
+        let date: Option<String> = row.try_get(4)?;
+        let key = match req.sort {
+            Sort::Relevance => PageKey::Score(score, rowid),
+            Sort::Newest => PageKey::Newest(date.is_none(), std::cmp::Reverse(date), rowid),
+            Sort::Oldest => PageKey::Oldest(date.is_none(), date, rowid),
+        };
+        page.push((key, rowid, hits, title_only != 0));
+    }
     page.sort_by(|a, b| a.0.cmp(&b.0));
-    name_facets(pool, &mut results.facets).await?;
-    results.hits = load_hits(pool, req.plan, &page).await?;
-    Ok(results)
+    Ok(page
+        .into_iter()
+        .skip(req.offset as usize)
+        .take(req.limit as usize)
+        .collect())
 }
 
 /// The order of a page's hits, as the SQL orders them (rowid breaks ties).
@@ -534,11 +1073,7 @@ async fn name_facets(pool: &SqlitePool, facets: &mut Facets) -> sqlx::Result<()>
 }
 
 /// Loads the page's turns and statements and builds their snippets.
-async fn load_hits(
-    pool: &SqlitePool,
-    plan: &Plan,
-    page: &[(PageKey, i64, Option<i64>, bool)],
-) -> sqlx::Result<Vec<Hit>> {
+async fn load_hits(pool: &SqlitePool, plan: &Plan, page: &[PageHit]) -> sqlx::Result<Vec<Hit>> {
     if page.is_empty() {
         return Ok(Vec::new());
     }
@@ -636,9 +1171,13 @@ async fn highlights(
         (tables.plain, &plan.highlight_plain),
     ] {
         let Some(expr) = expr else { continue };
+        // FTS5 answers `rowid IN (...)` by running the match once per rowid: cheap for
+        // words, but a prefix is expanded over the whole vocabulary each time, so there
+        // the match runs once and the page's rowids are picked from it (`+`).
+        let plus = if table == tables.plain { "+" } else { "" };
         let sql = format!(
             "SELECT rowid, highlight({table}, 0, ?1, ?2) FROM {table}
-              WHERE {table} MATCH ?3 AND rowid IN (SELECT value FROM json_each(?4))"
+              WHERE {table} MATCH ?3 AND {plus}rowid IN (SELECT value FROM json_each(?4))"
         );
         let rows: Vec<(i64, Option<String>)> = sqlx::query_as(&sql)
             .bind(OPEN.to_string())

@@ -135,8 +135,12 @@ fn deflate(bytes: &[u8]) -> sqlx::Result<Vec<u8>> {
     })
 }
 
-/// A stored source's content back as text, whichever way it was stored.
-fn unpack_content(codec: &str, content: sqlx::sqlite::SqliteValueRef<'_>) -> sqlx::Result<String> {
+/// A stored source's content (`sources.content`) back as text, whichever way it was
+/// stored (`sources.codec`). Every reader of `sources.content` goes through here.
+pub fn unpack_content(
+    codec: &str,
+    content: sqlx::sqlite::SqliteValueRef<'_>,
+) -> sqlx::Result<String> {
     use sqlx::{Decode, Sqlite};
     let decode = |e: Box<dyn std::error::Error + Send + Sync>| sqlx::Error::Decode(e);
     match codec {
@@ -756,6 +760,25 @@ pub async fn merge_into(
     Ok(())
 }
 
+/// Makes `alias` lead to the statement `target` unless a statement or an alias already
+/// holds that id; `true` when it was added.
+pub async fn add_alias(
+    conn: &mut SqliteConnection,
+    alias: &str,
+    target: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO aliases (alias, statement_id)
+         SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM statements WHERE id = ?1)
+         ON CONFLICT (alias) DO NOTHING",
+    )
+    .bind(alias)
+    .bind(target)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 /// Deletes the statement `id` with everything that belongs to it: turns, links, source,
 /// the aliases pointing to it, its full-text rows (by trigger). `false` when no
 /// statement has this id.
@@ -827,6 +850,29 @@ pub async fn generation(executor: impl SqliteExecutor<'_>) -> sqlx::Result<i64> 
         .map(Option::unwrap_or_default)
 }
 
+/// SQL expression of a stored statement as Contract 1's JSON object without its turns
+/// (`segments` is `[]`), over `statements s`. SQLite assembles the object; `json(...)`
+/// marks subquery results as JSON so they nest as arrays, not as strings.
+pub const STATEMENT_HEAD_JSON: &str = "json_object(
+    'id', s.id, 'title', s.title, 'date', s.date, 'time', s.time, 'place', s.place,
+    'kind', s.kind, 'language', s.language, 'languages', json(s.languages),
+    'source_number', s.source_number, 'source_url', s.source_url,
+    'forums', json((SELECT json_group_array(
+                json_object('slug', sf.forum, 'acronym', sf.acronym, 'name', sf.name)
+                ORDER BY sf.position)
+           FROM statement_forums sf WHERE sf.statement_pk = s.pk)),
+    'speakers', json((SELECT json_group_array(
+                json_object('slug', ss.speaker, 'name', ss.name) ORDER BY ss.position)
+           FROM statement_speakers ss WHERE ss.statement_pk = s.pk)),
+    'tags', json((SELECT json_group_array(t.tag ORDER BY t.position)
+           FROM statement_tags t WHERE t.statement_pk = s.pk)),
+    'segments', json('[]'))";
+
+/// SQL expression of the turns of the statement `s` as a JSON array of [`TurnRow`]s.
+pub const STATEMENT_TURNS_JSON: &str = "(SELECT json_group_array(json_array(g.n, g.kind,
+        g.speaker, g.label, g.note, g.exchange, g.anchor, g.title, g.body) ORDER BY g.n)
+   FROM segments g WHERE g.statement_pk = s.pk)";
+
 /// The statement with this id, rebuilt from the tables as exactly the object the parser
 /// produced (Contract 1), with the stored id. `None` when no statement has this id (it
 /// may be an alias: see [`resolve_alias`]).
@@ -834,37 +880,22 @@ pub async fn load_statement(
     executor: impl SqliteExecutor<'_>,
     id: &str,
 ) -> sqlx::Result<Option<Statement>> {
-    // One query: SQLite assembles the JSON object, serde reads it back. `json(...)` marks
-    // subquery results as JSON so they nest as arrays, not as strings.
-    let row: Option<(String, String)> = sqlx::query_as(
-        "SELECT json_object(
-            'id', s.id, 'title', s.title, 'date', s.date, 'time', s.time, 'place', s.place,
-            'kind', s.kind, 'language', s.language, 'languages', json(s.languages),
-            'source_number', s.source_number, 'source_url', s.source_url,
-            'forums', json((SELECT json_group_array(
-                        json_object('slug', sf.forum, 'acronym', sf.acronym, 'name', sf.name)
-                        ORDER BY sf.position)
-                   FROM statement_forums sf WHERE sf.statement_pk = s.pk)),
-            'speakers', json((SELECT json_group_array(
-                        json_object('slug', ss.speaker, 'name', ss.name) ORDER BY ss.position)
-                   FROM statement_speakers ss WHERE ss.statement_pk = s.pk)),
-            'tags', json((SELECT json_group_array(t.tag ORDER BY t.position)
-                   FROM statement_tags t WHERE t.statement_pk = s.pk)),
-            'segments', json('[]')),
-            (SELECT json_group_array(json_array(g.n, g.kind, g.speaker, g.label, g.note,
-                        g.exchange, g.anchor, g.title, g.body) ORDER BY g.n)
-               FROM segments g WHERE g.statement_pk = s.pk)
-           FROM statements s WHERE s.id = ?1",
-    )
+    // One query: SQLite assembles the JSON, serde reads it back.
+    let row: Option<(String, String)> = sqlx::query_as(&format!(
+        "SELECT {STATEMENT_HEAD_JSON}, {STATEMENT_TURNS_JSON} FROM statements s WHERE s.id = ?1"
+    ))
     .bind(id)
     .fetch_optional(executor)
     .await?;
-    let Some((head, turns)) = row else {
-        return Ok(None);
-    };
+    row.map(|(head, turns)| statement_from_json(&head, &turns))
+        .transpose()
+}
+
+/// The statement of a [`STATEMENT_HEAD_JSON`] object and its [`STATEMENT_TURNS_JSON`].
+pub fn statement_from_json(head: &str, turns: &str) -> sqlx::Result<Statement> {
     let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
-    let mut statement: Statement = serde_json::from_str(&head).map_err(decode)?;
-    let turns: Vec<TurnRow> = serde_json::from_str(&turns).map_err(decode)?;
+    let mut statement: Statement = serde_json::from_str(head).map_err(decode)?;
+    let turns: Vec<TurnRow> = serde_json::from_str(turns).map_err(decode)?;
     statement.segments = turns
         .into_iter()
         .map(
@@ -881,11 +912,11 @@ pub async fn load_statement(
             },
         )
         .collect();
-    Ok(Some(statement))
+    Ok(statement)
 }
 
 /// A stored turn as [`load_statement`] reads it: the columns of `segments` in order.
-type TurnRow = (
+pub type TurnRow = (
     u32,
     SegmentKind,
     Option<String>,

@@ -3,15 +3,15 @@
 //! its rendered, compressed bytes can be kept until the generation moves on.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use moka::sync::Cache;
 
 use crate::web::state::AppState;
 
@@ -74,42 +74,57 @@ impl Coding {
     }
 }
 
+/// Marks a response whose body is streamed (an export): it gets an ETag and may be
+/// answered 304, but is never read into memory to be cached.
+#[derive(Debug, Clone, Copy)]
+pub struct Streamed;
+
 #[derive(Clone)]
 struct CachedPage {
     headers: HeaderMap,
     body: Bytes,
 }
 
-#[derive(Default)]
-struct Inner {
-    generation: i64,
-    bytes: usize,
-    pages: HashMap<(String, Coding), CachedPage>,
-}
-
-/// Rendered, compressed pages of the current archive generation, bounded in bytes.
+/// Rendered, compressed pages of the current archive generation, bounded in bytes. The
+/// least useful pages make room for new ones (moka's TinyLFU: recency and frequency), so
+/// a stream of pages read once does not push out the lists everyone reads.
 pub struct PageCache {
-    max_bytes: usize,
-    inner: Mutex<Inner>,
+    pages: Option<Cache<(String, Coding), CachedPage>>,
+    /// The generation the held pages belong to.
+    generation: AtomicI64,
 }
 
 impl PageCache {
     /// A cache holding at most `max_bytes` of page bodies (0 disables it).
     pub fn new(max_bytes: usize) -> PageCache {
+        let pages = (max_bytes > 0).then(|| {
+            Cache::builder()
+                .max_capacity(max_bytes as u64)
+                .weigher(|key: &(String, Coding), page: &CachedPage| {
+                    u32::try_from(key.0.len() + page.body.len()).unwrap_or(u32::MAX)
+                })
+                .build()
+        });
         PageCache {
-            max_bytes,
-            inner: Mutex::new(Inner::default()),
+            pages,
+            generation: AtomicI64::new(i64::MIN),
         }
     }
 
-    /// Bytes of page bodies held now.
+    /// Bytes of page bodies held now (after pending evictions are applied).
     pub fn bytes(&self) -> usize {
-        self.inner.lock().map(|i| i.bytes).unwrap_or(0)
+        self.pages.as_ref().map_or(0, |pages| {
+            pages.run_pending_tasks();
+            usize::try_from(pages.weighted_size()).unwrap_or(usize::MAX)
+        })
     }
 
-    /// Number of pages held now.
+    /// Number of pages held now (after pending evictions are applied).
     pub fn len(&self) -> usize {
-        self.inner.lock().map(|i| i.pages.len()).unwrap_or(0)
+        self.pages.as_ref().map_or(0, |pages| {
+            pages.run_pending_tasks();
+            usize::try_from(pages.entry_count()).unwrap_or(usize::MAX)
+        })
     }
 
     /// Whether the cache holds no page.
@@ -118,37 +133,35 @@ impl PageCache {
     }
 
     fn get(&self, generation: i64, key: &(String, Coding)) -> Option<CachedPage> {
-        let inner = self.inner.lock().ok()?;
-        if inner.generation != generation {
+        let pages = self.pages.as_ref()?;
+        if self.generation.load(Ordering::Acquire) != generation {
             return None;
         }
-        inner.pages.get(key).cloned()
+        pages.get(key)
     }
 
     fn put(&self, generation: i64, key: (String, Coding), page: CachedPage) {
-        if self.max_bytes == 0 || page.body.len() > MAX_PAGE_BYTES {
-            return;
-        }
-        let Ok(mut inner) = self.inner.lock() else {
+        let Some(pages) = self.pages.as_ref() else {
             return;
         };
-        if inner.generation != generation {
-            // A newer import invalidates everything; an older render must not come back.
-            if generation < inner.generation {
-                return;
-            }
-            *inner = Inner {
-                generation,
-                ..Inner::default()
-            };
-        }
-        // Full: stop adding rather than evicting; the hot pages are usually the first in.
-        if inner.bytes + page.body.len() > self.max_bytes {
+        if page.body.len() > MAX_PAGE_BYTES {
             return;
         }
-        inner.bytes += page.body.len();
-        if let Some(old) = inner.pages.insert(key, page) {
-            inner.bytes -= old.body.len();
+        let held = self.generation.load(Ordering::Acquire);
+        if generation < held {
+            // Rendered before an import that has since been seen: it must not come back.
+            return;
+        }
+        if generation > held
+            && self
+                .generation
+                .compare_exchange(held, generation, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+        {
+            pages.invalidate_all();
+        }
+        if self.generation.load(Ordering::Acquire) == generation {
+            pages.insert(key, page);
         }
     }
 }
@@ -251,7 +264,7 @@ pub async fn conditional_and_cached(
     headers
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static(PAGE_CACHE_CONTROL));
-    if head {
+    if head || response.extensions().get::<Streamed>().is_some() {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -318,19 +331,34 @@ mod tests {
 
     #[test]
     fn a_new_generation_empties_the_cache_and_the_budget_holds() {
-        let cache = PageCache::new(10);
+        let cache = PageCache::new(1000);
         let page = |n: usize| CachedPage {
             headers: HeaderMap::new(),
             body: Bytes::from(vec![b'x'; n]),
         };
-        cache.put(1, ("/a".into(), Coding::Gzip), page(6));
-        cache.put(1, ("/b".into(), Coding::Gzip), page(6));
+        let key = |k: &str| (k.to_owned(), Coding::Gzip);
+        cache.put(1, key("/a"), page(300));
+        cache.put(1, key("/b"), page(300));
+        assert_eq!(cache.len(), 2);
+        assert!(cache.get(1, &key("/a")).is_some());
+        // A reader who has seen a newer generation never gets an older page.
+        assert!(cache.get(2, &key("/a")).is_none());
+        // The first page of a new generation empties the cache of the old one.
+        cache.put(2, key("/b"), page(4));
         assert_eq!((cache.len(), cache.bytes()), (1, 6));
-        assert!(cache.get(1, &("/a".into(), Coding::Gzip)).is_some());
-        assert!(cache.get(2, &("/a".into(), Coding::Gzip)).is_none());
-        cache.put(2, ("/b".into(), Coding::Gzip), page(4));
-        assert_eq!((cache.len(), cache.bytes()), (1, 4));
-        cache.put(1, ("/c".into(), Coding::Gzip), page(1));
-        assert_eq!(cache.len(), 1);
+        assert!(cache.get(2, &key("/a")).is_none());
+        // A page rendered for the old generation does not come back.
+        cache.put(1, key("/c"), page(1));
+        assert!(cache.get(2, &key("/c")).is_none() && cache.get(1, &key("/c")).is_none());
+        // Many pages never hold more than the budget.
+        for i in 0..50 {
+            cache.put(2, key(&format!("/p{i}")), page(100));
+        }
+        assert!(cache.bytes() <= 1000, "{} bytes held", cache.bytes());
+        assert!(cache.len() >= 5, "{} pages held", cache.len());
+        // Zero bytes disables it.
+        let off = PageCache::new(0);
+        off.put(1, key("/a"), page(1));
+        assert!(off.is_empty() && off.get(1, &key("/a")).is_none());
     }
 }

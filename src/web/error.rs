@@ -4,6 +4,8 @@
 use askama::Template;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// Result of a handler.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -51,13 +53,41 @@ impl Error {
     }
 
     /// The machine-readable code of Contract 2.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::NotFound(_) => "not_found",
-            Error::BadRequest(_) => "bad_request",
-            _ => "internal",
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::BadRequest(_) => ErrorCode::BadRequest,
+            _ => ErrorCode::Internal,
         }
     }
+}
+
+/// The machine-readable kind of an API error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// A malformed or unknown parameter (400), or a method other than GET or HEAD (405).
+    BadRequest,
+    /// No such statement, speaker, forum or route (404).
+    NotFound,
+    /// The server failed (500); the details are in its log.
+    Internal,
+}
+
+/// The body of every API error: `{"error": {"code": ..., "message": ...}}`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, for programs and for people.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// The kind of error.
+    pub code: ErrorCode,
+    /// A sentence saying which parameter was wrong and why, or what was not found.
+    pub message: String,
 }
 
 /// What the error middleware needs to render an error, left in the response's extensions
@@ -65,7 +95,7 @@ impl Error {
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
     /// `bad_request`, `not_found` or `internal`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// The message shown to the client.
     pub message: String,
 }
@@ -108,7 +138,12 @@ pub struct ErrorPage<'a> {
 /// `/api/`, an HTML page elsewhere.
 pub fn render(status: StatusCode, info: &ErrorInfo, api: bool) -> Response {
     if api {
-        let body = serde_json::json!({"error": {"code": info.code, "message": info.message}});
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: info.code,
+                message: info.message.clone(),
+            },
+        };
         return (status, axum::Json(body)).into_response();
     }
     let page = ErrorPage {

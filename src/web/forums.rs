@@ -1,6 +1,8 @@
 //! Forums: the list of multilateral bodies and each forum's page with its statements and
 //! the people who spoke there.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -25,6 +27,36 @@ pub async fn list_forums(State(state): State<AppState>) -> Result<Response> {
         layout: Layout::new("Forums").section("forums"),
         forums: state.overview().await?.forums.clone(),
     })
+}
+
+/// The forum with this slug (case-insensitive), or a 404.
+pub async fn find_forum(state: &AppState, slug: &str) -> Result<ForumRow> {
+    let key = slug.to_lowercase();
+    let forum = state
+        .memo(format!("forum {key}"), || browse::forum(&state.db, &key))
+        .await?;
+    forum
+        .as_ref()
+        .clone()
+        .ok_or_else(|| Error::not_found(format!("There is no forum `{slug}` in the archive.")))
+}
+
+/// Who spoke at the forum `slug`, with their numbers of statements there (once per generation).
+pub async fn forum_speakers(state: &AppState, slug: &str) -> Result<Arc<Vec<Count>>> {
+    Ok(state
+        .memo(format!("forum speakers {slug}"), || {
+            browse::forum_speakers(&state.db, slug)
+        })
+        .await?)
+}
+
+/// The years of the forum `slug`'s statements, with counts (once per generation).
+pub async fn forum_years(state: &AppState, slug: &str) -> Result<Arc<Vec<Count>>> {
+    Ok(state
+        .memo(format!("forum years {slug}"), || {
+            browse::years(&state.db, Some(slug), None)
+        })
+        .await?)
 }
 
 /// One forum, its statements and who spoke there.
@@ -54,25 +86,21 @@ pub async fn show_forum(
 ) -> Result<Response> {
     let slug = path_param(slug)?;
     let db = &state.db;
-    let Some(forum) = browse::forum(db, &slug).await? else {
-        return Err(Error::not_found(format!(
-            "There is no forum `{slug}` in the archive."
-        )));
-    };
+    let forum = find_forum(&state, &slug).await?;
     let mut f = Filters::parse(&raw, db, &state.registry).await?;
     f.forum = Some(forum.slug.clone());
     let mut q = list_query(&f);
     q.kind = None;
     q.lang = None;
-    let (rows, total) = browse::list_statements(db, &q).await?;
+    let (rows, total) = state.list_statements(&q).await?;
     let href = format!("/forums/{}", forum.slug);
     let mut link_filters = f.clone();
     link_filters.forum = None;
     let (prev, next) = prev_next(&link_filters, &href, &[], total);
-    let speakers = browse::forum_speakers(db, &forum.slug).await?;
+    let speakers = forum_speakers(&state, &forum.slug).await?;
     let speaker_choices = choices(&speakers, f.speaker.as_deref());
     let years = choices(
-        &browse::years(db, Some(&forum.slug), None).await?,
+        &forum_years(&state, &forum.slug).await?,
         f.year.map(|y| y.to_string()).as_deref(),
     );
     html(&ForumPage {
@@ -90,7 +118,7 @@ pub async fn show_forum(
         pages: page_count(total, f.limit),
         prev,
         next,
-        speakers,
+        speakers: speakers.as_ref().clone(),
         speaker_choices,
         years,
         forum,

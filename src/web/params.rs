@@ -330,12 +330,15 @@ fn page(v: &str) -> Result<u32> {
 }
 
 fn limit(v: &str) -> Result<u32> {
+    // Any larger whole number is clamped, however many digits it has.
+    let huge = v.len() > 3 && v.bytes().all(|b| b.is_ascii_digit()) && v.bytes().any(|b| b != b'0');
     match v.parse::<u64>() {
-        Ok(0) | Err(_) => Err(Error::bad_request(format!(
+        Ok(n) if n > 0 => Ok(n.min(u64::from(MAX_LIMIT)) as u32),
+        Err(_) if huge => Ok(MAX_LIMIT),
+        _ => Err(Error::bad_request(format!(
             "`limit` must be a whole number from 1 to {MAX_LIMIT}, not `{}`.",
             shorten(v)
         ))),
-        Ok(n) => Ok(n.min(u64::from(MAX_LIMIT)) as u32),
     }
 }
 
@@ -374,6 +377,8 @@ mod tests {
         assert_eq!(f.sort, Some(Sort::Oldest));
         assert_eq!((f.page, f.limit), (3, MAX_LIMIT));
         assert_eq!(f.offset(), 200);
+        let f = parse("limit=100000000000000000000000000000").unwrap();
+        assert_eq!(f.limit, MAX_LIMIT);
     }
 
     #[test]

@@ -3,9 +3,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::{json, Value};
+use axum::response::Response;
 
 use crate::db::search::{self as db, Bucket, Hit, Results};
 use crate::search::Query;
@@ -17,11 +15,15 @@ pub const MAX_QUERY_CHARS: usize = 1000;
 
 /// A search as asked and what it found.
 pub(crate) struct Outcome {
+    /// `q` as given.
     pub(crate) q: String,
     query: Query,
+    /// The validated filters and paging.
     pub(crate) filters: Filters,
     sort: Sort,
+    /// One result per statement.
     pub(crate) group: bool,
+    /// The page of hits, the total and the facets.
     pub(crate) results: Results,
 }
 
@@ -40,7 +42,8 @@ impl Outcome {
     }
 }
 
-/// Validates the parameters and runs the search (also behind the search feed).
+/// Validates the parameters and runs the search; the page, `/api/search` and the search
+/// feed share it.
 pub(crate) async fn run(state: &AppState, raw: &RawParams) -> Result<Outcome> {
     let q = raw.get("q").unwrap_or_default().to_owned();
     if q.chars().count() > MAX_QUERY_CHARS {
@@ -85,6 +88,7 @@ pub(crate) async fn run(state: &AppState, raw: &RawParams) -> Result<Outcome> {
             group,
             limit: filters.limit,
             offset: u32::try_from(filters.offset()).unwrap_or(u32::MAX),
+            cache: Some(&state.search),
         };
         db::search(&state.db, &request).await?
     };
@@ -101,69 +105,6 @@ pub(crate) async fn run(state: &AppState, raw: &RawParams) -> Result<Outcome> {
 /// The path of a hit's turn: the statement page at the turn's anchor.
 pub(crate) fn hit_url(hit: &Hit) -> String {
     format!("/statements/{}#{}", hit.statement.id, hit.segment.anchor)
-}
-
-/// `GET /api/search`: Contract 2's JSON.
-pub async fn api_search(State(state): State<AppState>, raw: RawParams) -> Result<Response> {
-    let o = run(&state, &raw).await?;
-    let results: Vec<Value> = o
-        .results
-        .hits
-        .iter()
-        .map(|h| {
-            let mut v = json!({
-                "statement": {
-                    "id": h.statement.id,
-                    "title": h.statement.title,
-                    "date": h.statement.date,
-                    "forums": h.statement.forums,
-                },
-                "segment": {
-                    "n": h.segment.n,
-                    "kind": h.segment.kind,
-                    "speaker": h.segment.speaker,
-                    "exchange": h.segment.exchange,
-                    "anchor": h.segment.anchor,
-                },
-                "url": hit_url(h),
-                "snippet": h.snippet,
-            });
-            if let (Some(n), Some(obj)) = (h.hits, v.as_object_mut()) {
-                obj.insert("hits".into(), n.into());
-            }
-            v
-        })
-        .collect();
-    let (prev, next) = params::prev_next(&o.filters, "/api/search", &o.extra(), o.results.total);
-    let named = |b: &[Bucket]| -> Vec<Value> {
-        b.iter()
-            .map(|b| json!({"slug": b.key, "name": b.name, "count": b.count}))
-            .collect()
-    };
-    let years: Vec<Value> = o
-        .results
-        .facets
-        .year
-        .iter()
-        .map(|b| json!({"year": b.key.parse::<i64>().unwrap_or_default(), "count": b.count}))
-        .collect();
-    let body = json!({
-        "query": o.q,
-        "results": results,
-        "pagination": {
-            "page": o.filters.page,
-            "limit": o.filters.limit,
-            "total": o.results.total,
-            "next": next,
-            "prev": prev,
-        },
-        "facets": {
-            "forum": named(&o.results.facets.forum),
-            "speaker": named(&o.results.facets.speaker),
-            "year": years,
-        },
-    });
-    Ok(Json(body).into_response())
 }
 
 /// One result on the page.

@@ -1,11 +1,13 @@
 //! People: the list of speakers and each speaker's page with their statements.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use crate::db::browse::{self, SpeakerRow};
+use crate::db::browse::{self, Count, SpeakerRow};
 use crate::web::params::{prev_next, Filters, RawParams};
 use crate::web::statements::{choices, list_query, page_count, Choice, RowView};
 use crate::web::{html, path_param, AppState, Error, Layout, Result};
@@ -24,6 +26,39 @@ pub async fn list_speakers(State(state): State<AppState>) -> Result<Response> {
         layout: Layout::new("Speakers").section("speakers"),
         speakers: state.overview().await?.speakers.clone(),
     })
+}
+
+/// The speaker with this slug (case-insensitive), or a 404.
+pub async fn find_speaker(state: &AppState, slug: &str) -> Result<SpeakerRow> {
+    let key = slug.to_lowercase();
+    // Counting a speaker's answers reads an index entry per turn: once per generation.
+    let speaker = state
+        .memo(format!("speaker {key}"), || {
+            browse::speaker(&state.db, &key)
+        })
+        .await?;
+    speaker
+        .as_ref()
+        .clone()
+        .ok_or_else(|| Error::not_found(format!("There is no speaker `{slug}` in the archive.")))
+}
+
+/// The forums the speaker `slug` spoke at, with counts (once per generation).
+pub async fn speaker_forums(state: &AppState, slug: &str) -> Result<Arc<Vec<Count>>> {
+    Ok(state
+        .memo(format!("speaker forums {slug}"), || {
+            browse::speaker_forums(&state.db, slug)
+        })
+        .await?)
+}
+
+/// The years of the speaker `slug`'s statements, with counts (once per generation).
+pub async fn speaker_years(state: &AppState, slug: &str) -> Result<Arc<Vec<Count>>> {
+    Ok(state
+        .memo(format!("speaker years {slug}"), || {
+            browse::years(&state.db, None, Some(slug))
+        })
+        .await?)
 }
 
 /// One speaker and their statements.
@@ -52,28 +87,24 @@ pub async fn show_speaker(
 ) -> Result<Response> {
     let slug = path_param(slug)?;
     let db = &state.db;
-    let Some(speaker) = browse::speaker(db, &slug).await? else {
-        return Err(Error::not_found(format!(
-            "There is no speaker `{slug}` in the archive."
-        )));
-    };
+    let speaker = find_speaker(&state, &slug).await?;
     let mut f = Filters::parse(&raw, db, &state.registry).await?;
     f.speaker = Some(speaker.slug.clone());
     let mut q = list_query(&f);
     q.kind = None;
     q.lang = None;
-    let (rows, total) = browse::list_statements(db, &q).await?;
+    let (rows, total) = state.list_statements(&q).await?;
     let href = format!("/speakers/{}", speaker.slug);
     // The page's own path carries the speaker, so links leave the parameter out.
     let mut link_filters = f.clone();
     link_filters.speaker = None;
     let (prev, next) = prev_next(&link_filters, &href, &[], total);
     let forums = choices(
-        &browse::speaker_forums(db, &speaker.slug).await?,
+        &speaker_forums(&state, &speaker.slug).await?,
         f.forum.as_deref(),
     );
     let years = choices(
-        &browse::years(db, None, Some(&speaker.slug)).await?,
+        &speaker_years(&state, &speaker.slug).await?,
         f.year.map(|y| y.to_string()).as_deref(),
     );
     html(&SpeakerPage {

@@ -1,11 +1,15 @@
 //! What every handler shares: the database pool, the registry, the configuration and the page cache.
 
+use std::any::Any;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use moka::sync::Cache;
 use sqlx::SqlitePool;
 
-use crate::db::browse::{self, Count, ForumRow, SpeakerRow};
+use crate::db::browse::{self, Count, ForumRow, ListQuery, SpeakerRow, StatementRow};
+use crate::db::search::SearchCache;
 use crate::registry::Registry;
 use crate::web::cache::PageCache;
 
@@ -16,6 +20,8 @@ pub struct Config {
     pub base_url: String,
     /// How many bytes of rendered, compressed pages the page cache may hold (0 disables it).
     pub cache_bytes: usize,
+    /// How many searches' totals and facets are kept for paging and re-sorting (0: none).
+    pub search_cache_entries: usize,
     /// How long a read of the archive's generation is trusted before it is read again:
     /// an import by another process shows after at most this long. Zero reads it for
     /// every request.
@@ -28,6 +34,7 @@ impl Config {
         Config {
             base_url: base_url.trim_end_matches('/').to_owned(),
             cache_bytes: 256 << 20,
+            search_cache_entries: 256,
             generation_ttl: Duration::ZERO,
         }
     }
@@ -44,8 +51,11 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Rendered pages keyed by the archive generation.
     pub cache: Arc<PageCache>,
+    /// Totals and facets of recent searches and the turn index, per archive generation.
+    pub search: SearchCache,
     overview: Arc<tokio::sync::Mutex<Option<Generational>>>,
     generation: Arc<Mutex<Option<(Instant, i64)>>>,
+    memo: Cache<(i64, String), Arc<dyn Any + Send + Sync>>,
 }
 
 /// The overview together with the generation it was computed for.
@@ -76,14 +86,56 @@ impl AppState {
     /// State over this pool with the given registry.
     pub fn with_registry(db: SqlitePool, registry: Registry, config: Config) -> AppState {
         let cache = Arc::new(PageCache::new(config.cache_bytes));
+        let search = SearchCache::new(config.search_cache_entries);
         AppState {
             db,
             registry: Arc::new(registry),
             config: Arc::new(config),
             cache,
+            search,
             overview: Arc::default(),
             generation: Arc::default(),
+            // Entries of past generations are never read again and age out.
+            memo: Cache::builder()
+                .max_capacity(4096)
+                .time_to_idle(Duration::from_secs(600))
+                .build(),
         }
+    }
+
+    /// The value `compute` gives, computed once per archive generation and `key`: the
+    /// archive's aggregates (counts, years, who spoke where) change only with an import,
+    /// and some take a scan of an index that a page should not repeat.
+    pub async fn memo<T, Fut>(
+        &self,
+        key: String,
+        compute: impl FnOnce() -> Fut,
+    ) -> sqlx::Result<Arc<T>>
+    where
+        T: Any + Send + Sync,
+        Fut: Future<Output = sqlx::Result<T>>,
+    {
+        let key = (self.generation().await?, key);
+        if let Some(value) = self.memo.get(&key).and_then(|v| v.downcast::<T>().ok()) {
+            return Ok(value);
+        }
+        let value = Arc::new(compute().await?);
+        self.memo
+            .insert(key, Arc::clone(&value) as Arc<dyn Any + Send + Sync>);
+        Ok(value)
+    }
+
+    /// One page of statements matching `q`, and how many match in all (counted once
+    /// per generation and filter set).
+    pub async fn list_statements(&self, q: &ListQuery) -> sqlx::Result<(Vec<StatementRow>, i64)> {
+        let key = format!(
+            "count {:?} {:?} {:?} {:?} {:?}",
+            q.forum, q.speaker, q.year, q.kind, q.lang
+        );
+        let total = self
+            .memo(key, || browse::count_statements(&self.db, q))
+            .await?;
+        Ok((browse::page_statements(&self.db, q).await?, *total))
     }
 
     /// The archive's current generation, read at most once per `generation_ttl`.

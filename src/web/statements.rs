@@ -4,11 +4,10 @@
 use askama::Template;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use chrono::NaiveDate;
 
-use crate::db::browse::{self, Count, ListQuery, StatementRow};
+use crate::db::browse::{Count, ListQuery, StatementRow};
 use crate::db::store;
 use crate::model::{ForumRef, Kind, Segment, SegmentKind, SpeakerRef, Statement};
 use crate::web::cite::Citation;
@@ -110,6 +109,8 @@ pub struct StatementsPage {
     langs: Vec<Choice>,
     oldest: bool,
     limit: u32,
+    /// The filters as a query string (`?forum=csto`, or empty) for the download links.
+    download_query: String,
 }
 
 /// The list query a set of filters asks for.
@@ -131,16 +132,41 @@ pub fn page_count(total: i64, limit: u32) -> i64 {
     ((total + i64::from(limit) - 1) / i64::from(limit)).max(1)
 }
 
-/// `GET /statements?forum=&speaker=&year=&kind=&lang=&sort=&page=&limit=`.
-pub async fn list_statements(State(state): State<AppState>, raw: RawParams) -> Result<Response> {
-    let f = Filters::parse(&raw, &state.db, &state.registry).await?;
+/// One page of the statement list, as its parameters ask.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    /// The validated parameters.
+    pub filters: Filters,
+    /// The page's statements.
+    pub rows: Vec<StatementRow>,
+    /// How many statements match in all.
+    pub total: i64,
+}
+
+/// Validates the list's parameters and reads the page they ask for; the list page and
+/// `/api/statements` both answer from it.
+pub async fn list_page(state: &AppState, raw: &RawParams) -> Result<ListPage> {
+    let f = Filters::parse(raw, &state.db, &state.registry).await?;
     if f.sort == Some(Sort::Relevance) {
         return Err(Error::bad_request(
             "`sort=relevance` applies to searches; lists sort by newest or oldest.",
         ));
     }
-    let db = &state.db;
-    let (rows, total) = browse::list_statements(db, &list_query(&f)).await?;
+    let (rows, total) = state.list_statements(&list_query(&f)).await?;
+    Ok(ListPage {
+        filters: f,
+        rows,
+        total,
+    })
+}
+
+/// `GET /statements?forum=&speaker=&year=&kind=&lang=&sort=&page=&limit=`.
+pub async fn list_statements(State(state): State<AppState>, raw: RawParams) -> Result<Response> {
+    let ListPage {
+        filters: f,
+        rows,
+        total,
+    } = list_page(&state, &raw).await?;
     let (prev, next) = prev_next(&f, "/statements", &[], total);
     let overview = state.overview().await?;
     let forum_counts: Vec<Count> = overview
@@ -191,6 +217,11 @@ pub async fn list_statements(State(state): State<AppState>, raw: RawParams) -> R
         langs: choices(&overview.languages, f.lang.as_deref()),
         oldest: f.sort == Some(Sort::Oldest),
         limit: f.limit,
+        download_query: Filters {
+            limit: crate::web::params::DEFAULT_LIMIT,
+            ..f.clone()
+        }
+        .page_link("", &[], 1),
     })
 }
 
@@ -567,18 +598,6 @@ pub async fn show_exchange(
         og_description,
         s: header,
     })
-}
-
-/// `GET /api/statements/{id}`: Contract 1's object.
-pub async fn api_statement(
-    State(state): State<AppState>,
-    id: Result<Path<String>, PathRejection>,
-) -> Result<Response> {
-    let id = path_param(id)?;
-    match find(&state, &id).await? {
-        Found::Statement(s) => Ok(Json(s).into_response()),
-        Found::Moved(target) => Ok(moved(&format!("/api/statements/{target}"))),
-    }
 }
 
 #[cfg(test)]

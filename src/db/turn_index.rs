@@ -1,0 +1,430 @@
+//! What search needs of every turn, held in memory for one archive generation: the
+//! statement, kind, speaker, year and date of each turn, and the forums, kind and
+//! language of each statement. With it, a search's total, facets and page in date
+//! order come from the list of matching rowids alone (one string from SQLite), instead
+//! of a join and a sort over one `segment_meta` row per match.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::{Row, SqlitePool};
+
+use crate::db::search::{Bucket, Counts, Facets, Filters, Sort};
+
+/// No year.
+const NO_YEAR: i16 = i16::MIN;
+
+/// One turn, by rowid. `pk == 0` marks a rowid without a turn.
+#[derive(Debug, Clone, Copy, Default)]
+struct Turn {
+    pk: u32,
+    /// Position of the date in [`TurnIndex::dates`] plus one; 0 for none.
+    date: u32,
+    /// Speaker id plus one; 0 for none.
+    speaker: u16,
+    year: i16,
+    /// Turn kind id.
+    kind: u8,
+}
+
+/// One statement, by pk.
+#[derive(Debug, Clone, Default)]
+struct Statement {
+    kind: u16,
+    language: u16,
+    forums: Vec<u16>,
+}
+
+/// Names interned to small ids.
+#[derive(Debug, Default)]
+struct Names {
+    names: Vec<String>,
+    ids: HashMap<String, usize>,
+}
+
+impl Names {
+    fn id(&mut self, name: &str) -> usize {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        self.names.push(name.to_owned());
+        self.ids.insert(name.to_owned(), self.names.len() - 1);
+        self.names.len() - 1
+    }
+
+    fn get(&self, name: &str) -> Option<usize> {
+        self.ids.get(name).copied()
+    }
+}
+
+/// The turns and statements of one archive generation.
+#[derive(Debug)]
+pub struct TurnIndex {
+    /// The generation it was read in.
+    pub generation: i64,
+    turns: Vec<Turn>,
+    statements: Vec<Statement>,
+    speakers: Names,
+    turn_kinds: Names,
+    kinds: Names,
+    languages: Names,
+    forums: Names,
+    /// Distinct dates, in order.
+    dates: Vec<String>,
+}
+
+/// A filter value the archive does not hold matches nothing.
+const NOTHING: usize = usize::MAX;
+
+/// Filters turned into ids.
+struct Compiled {
+    speaker: Option<usize>,
+    turn: Option<usize>,
+    heading: Option<usize>,
+    forum: Option<usize>,
+    year: Option<i16>,
+    from: Option<u32>,
+    to: Option<u32>,
+    kind: Option<usize>,
+    language: Option<usize>,
+}
+
+/// What the index answers for one search.
+#[derive(Debug)]
+pub struct Answer {
+    /// Total and facets, facet names not yet filled in.
+    pub counts: Counts,
+    /// For a sort by date: `(rowid, date, statement's matching turns when grouped,
+    /// title only)` of the best `offset + limit` hits, in order.
+    pub page: Vec<(i64, Option<String>, Option<i64>, bool)>,
+    /// The matching turns that pass the filters.
+    pub body_hits: Vec<i64>,
+    /// `(rowid, statement)` of the title-only statements' turns that pass the filters.
+    pub title_hits: Vec<(i64, i64)>,
+}
+
+impl TurnIndex {
+    /// Reads the index in one read transaction, with the generation it belongs to.
+    pub async fn load(pool: &SqlitePool) -> sqlx::Result<TurnIndex> {
+        let mut tx = pool.begin().await?;
+        let generation = crate::db::store::generation(&mut *tx).await?;
+        let mut speakers = Names::default();
+        let mut turn_kinds = Names::default();
+        let mut kinds = Names::default();
+        let mut languages = Names::default();
+        let mut forums = Names::default();
+        let mut dates: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT date FROM segment_meta WHERE date IS NOT NULL ORDER BY date",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        dates.dedup();
+        let date_ids: HashMap<&str, u32> = dates
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.as_str(), i as u32 + 1))
+            .collect();
+        let mut turns: Vec<Turn> = Vec::new();
+        // In slices, so the rows of a large archive are never all held at once.
+        let mut after = i64::MIN;
+        loop {
+            let rows = sqlx::query(
+                "SELECT rowid, statement_pk, kind, speaker, year, date FROM segment_meta
+                  WHERE rowid > ?1 ORDER BY rowid LIMIT 20000",
+            )
+            .bind(after)
+            .fetch_all(&mut *tx)
+            .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get(0)?;
+            for row in rows {
+                let rowid: i64 = row.try_get(0)?;
+                let pk: i64 = row.try_get(1)?;
+                let kind: &str = row.try_get(2)?;
+                let speaker: Option<&str> = row.try_get(3)?;
+                let year: Option<i64> = row.try_get(4)?;
+                let date: Option<&str> = row.try_get(5)?;
+                let (Ok(index), Ok(pk)) = (usize::try_from(rowid), u32::try_from(pk)) else {
+                    return Err(sqlx::Error::Protocol(format!("turn {rowid} out of range")));
+                };
+                if index >= turns.len() {
+                    turns.resize(index + 1, Turn::default());
+                }
+                turns[index] = Turn {
+                    pk,
+                    date: date.and_then(|d| date_ids.get(d).copied()).unwrap_or(0),
+                    speaker: speaker.map_or(0, |s| speakers.id(s) as u16 + 1),
+                    year: year.and_then(|y| i16::try_from(y).ok()).unwrap_or(NO_YEAR),
+                    kind: turn_kinds.id(kind) as u8,
+                };
+            }
+        }
+        let mut statements: Vec<Statement> = Vec::new();
+        let rows: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT pk, kind, language FROM statements")
+                .fetch_all(&mut *tx)
+                .await?;
+        for (pk, kind, language) in rows {
+            let pk = usize::try_from(pk).unwrap_or(0);
+            if pk >= statements.len() {
+                statements.resize(pk + 1, Statement::default());
+            }
+            statements[pk].kind = kinds.id(&kind) as u16;
+            statements[pk].language = languages.id(&language) as u16;
+        }
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT statement_pk, forum FROM statement_forums")
+                .fetch_all(&mut *tx)
+                .await?;
+        for (pk, forum) in rows {
+            let id = forums.id(&forum) as u16;
+            if let Some(s) = usize::try_from(pk)
+                .ok()
+                .and_then(|pk| statements.get_mut(pk))
+            {
+                s.forums.push(id);
+            }
+        }
+        tx.commit().await?;
+        // Ids must fit their fields; an archive beyond that is searched in SQL only.
+        if speakers.names.len() >= usize::from(u16::MAX)
+            || turn_kinds.names.len() > usize::from(u8::MAX)
+            || kinds.names.len() > usize::from(u16::MAX)
+            || languages.names.len() > usize::from(u16::MAX)
+            || forums.names.len() > usize::from(u16::MAX)
+        {
+            return Err(sqlx::Error::Protocol("too many distinct values".into()));
+        }
+        Ok(TurnIndex {
+            generation,
+            turns,
+            statements,
+            speakers,
+            turn_kinds,
+            kinds,
+            languages,
+            forums,
+            dates,
+        })
+    }
+
+    fn compile(&self, f: &Filters) -> Compiled {
+        let id =
+            |names: &Names, v: &Option<String>| v.as_ref().map(|v| names.get(v).unwrap_or(NOTHING));
+        // Dates compare as text in SQL: the first stored date not before `from`.
+        let from = f
+            .from
+            .as_ref()
+            .map(|d| self.dates.partition_point(|x| x < d) as u32 + 1);
+        let to =
+            f.to.as_ref()
+                .map(|d| self.dates.partition_point(|x| x <= d) as u32);
+        Compiled {
+            speaker: id(&self.speakers, &f.speaker),
+            turn: id(&self.turn_kinds, &f.turn),
+            heading: self.turn_kinds.get("heading"),
+            forum: id(&self.forums, &f.forum),
+            year: f
+                .year
+                .map(|y| i16::try_from(y).ok().filter(|&y| y != NO_YEAR).unwrap_or(0)),
+            from,
+            to,
+            kind: id(&self.kinds, &f.kind),
+            language: id(&self.languages, &f.lang),
+        }
+    }
+
+    /// The statement of a turn.
+    pub fn statement_of(&self, rowid: i64) -> Option<i64> {
+        self.turn(rowid).map(|t| i64::from(t.pk))
+    }
+
+    fn turn(&self, rowid: i64) -> Option<&Turn> {
+        usize::try_from(rowid)
+            .ok()
+            .and_then(|i| self.turns.get(i))
+            .filter(|t| t.pk != 0)
+    }
+
+    fn passes_turn(t: &Turn, c: &Compiled) -> bool {
+        Some(usize::from(t.kind)) != c.heading
+            && c.speaker
+                .is_none_or(|s| t.speaker != 0 && usize::from(t.speaker) - 1 == s)
+            && c.turn.is_none_or(|k| usize::from(t.kind) == k)
+    }
+
+    fn passes_statement(&self, t: &Turn, c: &Compiled) -> bool {
+        let s = self.statements.get(t.pk as usize);
+        c.year.is_none_or(|y| t.year == y && y != NO_YEAR)
+            && c.from.is_none_or(|d| t.date != 0 && t.date >= d)
+            && c.to.is_none_or(|d| t.date != 0 && t.date <= d)
+            && c.forum
+                .is_none_or(|f| s.is_some_and(|s| s.forums.iter().any(|&x| usize::from(x) == f)))
+            && c.kind
+                .is_none_or(|k| s.is_some_and(|s| usize::from(s.kind) == k))
+            && c.language
+                .is_none_or(|l| s.is_some_and(|s| usize::from(s.language) == l))
+    }
+
+    /// Statements among `title_pks` none of whose turns is in `body` (every matching
+    /// rowid, filters aside): those whose title alone matches. Their first turns are
+    /// found in SQL, and filtered with the rest.
+    pub fn title_candidates(&self, body: &[i64], title_pks: &[i64]) -> Vec<i64> {
+        if title_pks.is_empty() {
+            return Vec::new();
+        }
+        let matched: HashSet<u32> = body
+            .iter()
+            .filter_map(|&r| self.turn(r))
+            .map(|t| t.pk)
+            .collect();
+        title_pks
+            .iter()
+            .copied()
+            .filter(|&pk| u32::try_from(pk).is_ok_and(|p| !matched.contains(&p)))
+            .collect()
+    }
+
+    /// Counts, and for a sort by date the best `k` hits, of the matching turns `body`
+    /// and the title-only statements' turns `reps`. `None` when a rowid is not in the
+    /// index (it was read before the turn existed).
+    pub fn answer(
+        &self,
+        f: &Filters,
+        body: &[i64],
+        reps: &[i64],
+        sort: Sort,
+        group: bool,
+        k: usize,
+    ) -> Option<Answer> {
+        let c = self.compile(f);
+        // (rowid, title only) of every hit.
+        let mut hits: Vec<(i64, bool)> = Vec::new();
+        for &r in body {
+            let t = self.turn(r)?;
+            if Self::passes_turn(t, &c) && self.passes_statement(t, &c) {
+                hits.push((r, false));
+            }
+        }
+        for &r in reps {
+            let t = self.turn(r)?;
+            if Self::passes_turn(t, &c) && self.passes_statement(t, &c) {
+                hits.push((r, true));
+            }
+        }
+        let mut per_statement: HashMap<u32, (i64, i64, bool)> = HashMap::new();
+        let mut speakers: HashMap<u16, i64> = HashMap::new();
+        let mut speaker_statements: HashSet<(u16, u32)> = HashSet::new();
+        let mut years: HashMap<i16, i64> = HashMap::new();
+        for &(r, title_only) in &hits {
+            let t = self.turn(r)?;
+            let e = per_statement.entry(t.pk).or_insert((r, 0, title_only));
+            e.0 = e.0.min(r);
+            e.1 += 1;
+            if t.speaker != 0 {
+                if group {
+                    speaker_statements.insert((t.speaker, t.pk));
+                } else {
+                    *speakers.entry(t.speaker).or_default() += 1;
+                }
+            }
+        }
+        if group {
+            for (sp, _) in speaker_statements {
+                *speakers.entry(sp).or_default() += 1;
+            }
+        }
+        let mut forums: HashMap<u16, i64> = HashMap::new();
+        for (&pk, &(first, n, _)) in &per_statement {
+            let weight = if group { 1 } else { n };
+            let t = self.turn(first)?;
+            if t.year != NO_YEAR {
+                *years.entry(t.year).or_default() += weight;
+            }
+            if let Some(s) = self.statements.get(pk as usize) {
+                for &fo in &s.forums {
+                    *forums.entry(fo).or_default() += weight;
+                }
+            }
+        }
+        let bucket = |name: &str, count: i64| Bucket {
+            key: name.to_owned(),
+            name: name.to_owned(),
+            count,
+        };
+        let mut year_list: Vec<(i16, i64)> = years.into_iter().collect();
+        year_list.sort_unstable();
+        let counts = Counts {
+            total: if group {
+                per_statement.len() as i64
+            } else {
+                hits.len() as i64
+            },
+            facets: Facets {
+                forum: forums
+                    .into_iter()
+                    .map(|(id, n)| bucket(&self.forums.names[usize::from(id)], n))
+                    .collect(),
+                speaker: speakers
+                    .into_iter()
+                    .map(|(id, n)| bucket(&self.speakers.names[usize::from(id) - 1], n))
+                    .collect(),
+                year: year_list
+                    .into_iter()
+                    .map(|(y, n)| bucket(&y.to_string(), n))
+                    .collect(),
+            },
+        };
+        let page = match sort {
+            Sort::Relevance => Vec::new(),
+            Sort::Newest | Sort::Oldest => {
+                // (no date, date rank, rowid, n, title only), dates as ranks.
+                let mut rows: Vec<(bool, u32, i64, Option<i64>, bool)> = if group {
+                    per_statement
+                        .values()
+                        .map(|&(first, n, title_only)| {
+                            let d = self.turns[first as usize].date;
+                            (d == 0, d, first, Some(n), title_only)
+                        })
+                        .collect()
+                } else {
+                    hits.iter()
+                        .map(|&(r, title_only)| {
+                            let d = self.turns[r as usize].date;
+                            (d == 0, d, r, None, title_only)
+                        })
+                        .collect()
+                };
+                let newest = sort == Sort::Newest;
+                let key = |x: &(bool, u32, i64, Option<i64>, bool)| {
+                    (x.0, if newest { u32::MAX - x.1 } else { x.1 }, x.2)
+                };
+                if rows.len() > k && k > 0 {
+                    rows.select_nth_unstable_by_key(k - 1, key);
+                }
+                rows.truncate(k);
+                rows.sort_unstable_by_key(key);
+                rows.into_iter()
+                    .map(|(_, d, r, n, title_only)| {
+                        let date = (d != 0).then(|| self.dates[d as usize - 1].clone());
+                        (r, date, n, title_only)
+                    })
+                    .collect()
+            }
+        };
+        let mut body_hits = Vec::new();
+        let mut title_hits = Vec::new();
+        for (r, title_only) in hits {
+            if title_only {
+                title_hits.push((r, i64::from(self.turn(r)?.pk)));
+            } else {
+                body_hits.push(r);
+            }
+        }
+        Some(Answer {
+            counts,
+            page,
+            body_hits,
+            title_hits,
+        })
+    }
+}
