@@ -28,6 +28,9 @@ pub enum Error {
     /// Anything else that is the server's fault.
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
+    /// The request took longer than the server allows.
+    #[error("The request took too long; try again, or narrow it.")]
+    Timeout,
 }
 
 impl Error {
@@ -49,6 +52,7 @@ impl Error {
             Error::Db(_) | Error::Render(_) | Error::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            Error::Timeout => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -103,7 +107,9 @@ pub struct ErrorInfo {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
-        let message = if status.is_server_error() {
+        let message = if matches!(self, Error::Timeout) {
+            self.to_string()
+        } else if status.is_server_error() {
             // The cause stays in the log; the client learns only that it was our fault.
             tracing::error!(error = ?self, "request failed");
             "Something went wrong on the server.".to_owned()

@@ -121,8 +121,21 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed);
 
-    // Listed inside out: errors become pages, then bodies are compressed, then cached.
+    with_layers(routes, state, REQUEST_TIMEOUT)
+}
+
+/// How long a request may take before it is answered with a 503.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The middleware around `routes`, listed inside out: a handler's panic or overrun
+/// becomes an error, errors become pages (or JSON under `/api/`), then bodies are
+/// compressed, then cached; the security headers go on every response.
+fn with_layers(routes: Router<AppState>, state: AppState, timeout: Duration) -> Router {
     routes
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            deadline(timeout, request, next)
+        }))
         .layer(middleware::from_fn(render_errors))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(COMPRESSION_LEVEL)))
         .layer(middleware::from_fn_with_state(
@@ -145,13 +158,12 @@ pub fn router(state: AppState) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        // The last resort for what runs outside the inner limits (cache, compression).
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(10),
+            timeout + Duration::from_secs(5),
         ))
-        .layer(CatchPanicLayer::custom(|_| {
-            Error::Internal(anyhow::anyhow!("handler panicked")).into_response()
-        }))
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
@@ -263,6 +275,19 @@ async fn method_not_allowed() -> Response {
 }
 
 /// Gives errors their body: JSON under `/api/`, the HTML error page elsewhere.
+/// A panic in a handler: logged, answered as a 500 that the error renderer formats.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    Error::Internal(anyhow::anyhow!("handler panicked")).into_response()
+}
+
+/// Answers a 503 error when the handler takes longer than `timeout`.
+async fn deadline(timeout: Duration, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => Error::Timeout.into_response(),
+    }
+}
+
 async fn render_errors(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
@@ -272,5 +297,78 @@ async fn render_errors(request: Request, next: Next) -> Response {
             error::render(response.status(), &info, api)
         }
         None => response,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    async fn boom() -> &'static str {
+        panic!("boom")
+    }
+
+    async fn app(timeout: Duration) -> Router {
+        let pool = sqlx::SqlitePool::connect("sqlite::memory:").await.unwrap();
+        let state = AppState::new(pool, Config::new("http://127.0.0.1"));
+        let routes = Router::new()
+            .route("/api/boom", get(boom))
+            .route("/boom", get(boom))
+            .route(
+                "/api/slow",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    "late"
+                }),
+            );
+        with_layers(routes, state, timeout)
+    }
+
+    async fn get_path(app: Router, path: &str) -> (StatusCode, String, String) {
+        let response = app
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let kind = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, kind, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_a_json_error_under_api_and_a_page_elsewhere() {
+        let (status, kind, body) = get_path(app(REQUEST_TIMEOUT).await, "/api/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(kind.starts_with("application/json"), "{kind}");
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["error"]["code"], "internal");
+        assert!(!body.contains("boom"), "{body}");
+
+        let (status, kind, body) = get_path(app(REQUEST_TIMEOUT).await, "/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(kind.starts_with("text/html"), "{kind}");
+        assert!(body.contains("Something went wrong on the server."));
+    }
+
+    #[tokio::test]
+    async fn an_overrun_is_a_json_503_under_api() {
+        let (status, kind, body) =
+            get_path(app(Duration::from_millis(50)).await, "/api/slow").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(kind.starts_with("application/json"), "{kind}");
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["error"]["code"], "internal");
+        assert!(json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("too long"));
     }
 }
