@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use moka::sync::Cache;
+use moka::future::Cache;
 use sqlx::SqlitePool;
 
 use crate::db::browse::{self, Count, ForumRow, ListQuery, SpeakerRow, StatementRow};
@@ -53,13 +53,9 @@ pub struct AppState {
     pub cache: Arc<PageCache>,
     /// Totals and facets of recent searches and the turn index, per archive generation.
     pub search: SearchCache,
-    overview: Arc<tokio::sync::Mutex<Option<Generational>>>,
     generation: Arc<Mutex<Option<(Instant, i64)>>>,
     memo: Cache<(i64, String), Arc<dyn Any + Send + Sync>>,
 }
-
-/// The overview together with the generation it was computed for.
-type Generational = (i64, Arc<Overview>);
 
 /// Archive-wide counts that lists and the home page show beside their results. They
 /// change only with the generation, so they are computed once per generation.
@@ -93,7 +89,6 @@ impl AppState {
             config: Arc::new(config),
             cache,
             search,
-            overview: Arc::default(),
             generation: Arc::default(),
             // Entries of past generations are never read again and age out.
             memo: Cache::builder()
@@ -105,7 +100,8 @@ impl AppState {
 
     /// The value `compute` gives, computed once per archive generation and `key`: the
     /// archive's aggregates (counts, years, who spoke where) change only with an import,
-    /// and some take a scan of an index that a page should not repeat.
+    /// and some take a scan of an index that a page should not repeat. Concurrent first
+    /// requests for the same key wait for one computation rather than each running it.
     pub async fn memo<T, Fut>(
         &self,
         key: String,
@@ -116,13 +112,19 @@ impl AppState {
         Fut: Future<Output = sqlx::Result<T>>,
     {
         let key = (self.generation().await?, key);
-        if let Some(value) = self.memo.get(&key).and_then(|v| v.downcast::<T>().ok()) {
-            return Ok(value);
-        }
-        let value = Arc::new(compute().await?);
-        self.memo
-            .insert(key, Arc::clone(&value) as Arc<dyn Any + Send + Sync>);
-        Ok(value)
+        let value = self
+            .memo
+            .try_get_with(key, async {
+                compute()
+                    .await
+                    .map(|v| Arc::new(v) as Arc<dyn Any + Send + Sync>)
+            })
+            .await
+            // The error was shared with every waiter; each gets its message.
+            .map_err(|err| sqlx::Error::Protocol(err.to_string()))?;
+        value
+            .downcast::<T>()
+            .map_err(|_| sqlx::Error::Protocol("memo key reused for another type".into()))
     }
 
     /// One page of statements matching `q`, and how many match in all (counted once
@@ -159,22 +161,15 @@ impl AppState {
 
     /// The archive-wide counts of the current generation.
     pub async fn overview(&self) -> sqlx::Result<Arc<Overview>> {
-        let generation = self.generation().await?;
-        // Held across the queries so concurrent first requests compute it once.
-        let mut slot = self.overview.lock().await;
-        if let Some((g, overview)) = slot.as_ref() {
-            if *g == generation {
-                return Ok(Arc::clone(overview));
-            }
-        }
-        let overview = Arc::new(Overview {
-            total: browse::statement_count(&self.db).await?,
-            forums: browse::forums(&self.db).await?,
-            speakers: browse::speakers(&self.db).await?,
-            years: browse::years(&self.db, None, None).await?,
-            languages: browse::languages(&self.db).await?,
-        });
-        *slot = Some((generation, Arc::clone(&overview)));
-        Ok(overview)
+        self.memo("overview".to_owned(), || async {
+            Ok(Overview {
+                total: browse::statement_count(&self.db).await?,
+                forums: browse::forums(&self.db).await?,
+                speakers: browse::speakers(&self.db).await?,
+                years: browse::years(&self.db, None, None).await?,
+                languages: browse::languages(&self.db).await?,
+            })
+        })
+        .await
     }
 }
