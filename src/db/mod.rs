@@ -1,5 +1,7 @@
 //! The SQLite archive: pool setup, migrations, and query functions per resource.
 
+/// bm25 in Rust from FTS5's per-row frequencies and the turn index's row lengths.
+pub mod rank;
 /// Read queries behind the web pages: lists, counts, speakers, forums, years.
 pub mod browse;
 /// Full-text search: matching turns, totals, facets and snippets.
@@ -52,6 +54,7 @@ pub async fn connect(path: impl AsRef<Path>) -> anyhow::Result<SqlitePool> {
 pub async fn connect_with(options: SqliteConnectOptions) -> anyhow::Result<SqlitePool> {
     let name = options.get_filename().display().to_string();
     let pool = SqlitePoolOptions::new()
+        .after_connect(|conn, _| Box::pin(rank::register(conn)))
         .connect_with(options)
         .await
         .with_context(|| format!("opening database {name}"))?;

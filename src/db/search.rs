@@ -14,6 +14,7 @@ use std::sync::Arc;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, Row, SqlitePool};
 
+use crate::db::rank::{self, Bm25};
 use crate::db::turn_index::{self, TurnIndex};
 use crate::search::Plan;
 
@@ -220,7 +221,41 @@ const TITLES: Tables = Tables {
 
 /// `SELECT rowid, score` of the rows of `tables` matching the plan. `None` when the plan
 /// has nothing to match.
-fn matching(sql: &mut Sql, plan: &Plan, tables: &Tables, ranked: bool) -> Option<String> {
+/// What `matching` gives each matching row as its `score`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scoring {
+    /// Nothing to order by (0.0).
+    Unranked,
+    /// FTS5's bm25 (`rank`), title matches of the plain table -1.0.
+    Rank,
+    /// The phrase frequencies of the stemmed table (`communique_tf`), for bm25 in Rust;
+    /// only meaningful when the plan has a stemmed expression.
+    Frequencies,
+}
+
+impl Scoring {
+    fn ranked(ranked: bool) -> Scoring {
+        if ranked {
+            Scoring::Rank
+        } else {
+            Scoring::Unranked
+        }
+    }
+}
+
+/// The stemmed table's expression of a plan, exclusions included: what the driver of
+/// [`matching`] matches, and so what its phrase numbers refer to.
+fn stemmed_expression(plan: &Plan) -> Option<String> {
+    let expr = plan.stemmed.as_ref()?;
+    // Excluded words go inside the stemmed expression, where FTS5 does them cheaply.
+    Some(match &plan.excluded_stemmed {
+        Some(not) => format!("({expr}) NOT ({not})"),
+        None => expr.clone(),
+    })
+}
+
+fn matching(sql: &mut Sql, plan: &Plan, tables: &Tables, scoring: Scoring) -> Option<String> {
+    let ranked = scoring != Scoring::Unranked;
     let Tables { stemmed, plain } = *tables;
     // The plain tables keep no positions to rank by: a prefix match in a title still
     // counts as a title match, ahead of bodies that only match.
@@ -229,24 +264,24 @@ fn matching(sql: &mut Sql, plan: &Plan, tables: &Tables, ranked: bool) -> Option
     } else {
         "0.0"
     };
-    let score = |table: &str| {
-        if ranked && table == stemmed {
-            "rank"
-        } else {
-            "0.0"
-        }
+    let score = |table: &str| match scoring {
+        Scoring::Rank if table == stemmed => "rank".to_owned(),
+        Scoring::Frequencies if table == stemmed => format!("{}({stemmed})", rank::TF),
+        _ => "0.0".to_owned(),
     };
     let mut conditions = Vec::new();
     let driver;
-    if let Some(expr) = &plan.stemmed {
-        // Excluded words go inside the stemmed expression, where FTS5 does them cheaply.
-        let expr = match &plan.excluded_stemmed {
-            Some(not) => format!("({expr}) NOT ({not})"),
-            None => expr.clone(),
-        };
+    if let Some(expr) = stemmed_expression(plan) {
         let p = sql.text(&expr);
+        // An auxiliary function works only in the query over its own table: `LIMIT -1`
+        // keeps SQLite from flattening this query into the one around it.
+        let unflattened = if scoring == Scoring::Frequencies {
+            " LIMIT -1"
+        } else {
+            ""
+        };
         driver = format!(
-            "SELECT rowid, {} AS score FROM {stemmed} WHERE {stemmed} MATCH {p}",
+            "SELECT rowid, {} AS score FROM {stemmed} WHERE {stemmed} MATCH {p}{unflattened}",
             score(stemmed)
         );
         if let Some(expr) = &plan.plain {
@@ -517,8 +552,8 @@ fn first_turn(seg_filter: &str) -> String {
 /// groups. Counts count turns, or statements when grouped.
 fn counts_statement(req: &Request<'_>) -> Option<Statement> {
     let mut sql = Sql::default();
-    let bodies = matching(&mut sql, req.plan, &BODIES, false)?;
-    let titles = matching(&mut sql, req.plan, &TITLES, false).unwrap_or_else(|| NO_TITLES.into());
+    let bodies = matching(&mut sql, req.plan, &BODIES, Scoring::Unranked)?;
+    let titles = matching(&mut sql, req.plan, &TITLES, Scoring::Unranked).unwrap_or_else(|| NO_TITLES.into());
     let (meta_filter, st_filter, join_st) = filter_sql(&mut sql, req.filters, "m");
     let (seg_filter, _, _) = filter_sql(&mut sql, req.filters, "s");
     let st_join = if join_st {
@@ -564,13 +599,13 @@ fn counts_statement(req: &Request<'_>) -> Option<Statement> {
 fn page_statement(req: &Request<'_>) -> Option<Statement> {
     let ranked = req.sort == Sort::Relevance;
     let mut sql = Sql::default();
-    let bodies = matching(&mut sql, req.plan, &BODIES, ranked)?;
+    let bodies = matching(&mut sql, req.plan, &BODIES, Scoring::ranked(ranked))?;
     let unranked = if ranked {
-        matching(&mut sql, req.plan, &BODIES, false)?
+        matching(&mut sql, req.plan, &BODIES, Scoring::Unranked)?
     } else {
         bodies.clone()
     };
-    let titles = matching(&mut sql, req.plan, &TITLES, ranked).unwrap_or_else(|| NO_TITLES.into());
+    let titles = matching(&mut sql, req.plan, &TITLES, Scoring::ranked(ranked)).unwrap_or_else(|| NO_TITLES.into());
     let (meta_filter, st_filter, join_st) = filter_sql(&mut sql, req.filters, "m");
     let (seg_filter, _, _) = filter_sql(&mut sql, req.filters, "s");
     let st_join = if join_st {
@@ -746,27 +781,54 @@ async fn from_index(
     index: &TurnIndex,
 ) -> sqlx::Result<Option<(turn_index::Answer, Option<Vec<PageHit>>)>> {
     let mut sql = Sql::default();
-    let Some(bodies) = matching(&mut sql, req.plan, &BODIES, false) else {
+    // A page by relevance of turns scored by the stemmed tables' bm25 alone is ranked
+    // here, from each match's phrase frequencies and the index's row lengths.
+    let stemmed = stemmed_expression(req.plan);
+    let scored = req.sort == Sort::Relevance && !req.group && stemmed.is_some();
+    let scoring = if scored {
+        Scoring::Frequencies
+    } else {
+        Scoring::Unranked
+    };
+    let Some(bodies) = matching(&mut sql, req.plan, &BODIES, scoring) else {
         return Ok(None);
     };
-    let titles = matching(&mut sql, req.plan, &TITLES, false).unwrap_or_else(|| NO_TITLES.into());
+    let titles = matching(&mut sql, req.plan, &TITLES, scoring).unwrap_or_else(|| NO_TITLES.into());
+    let (listed, stats) = if let (true, Some(expr)) = (scored, &stemmed) {
+        let p = sql.text(expr);
+        let stats = |table: &str| {
+            format!(
+                "(SELECT {}({table}) FROM {table} WHERE {table} MATCH {p} LIMIT 1)",
+                rank::STATS
+            )
+        };
+        (
+            "rowid || ':' || score",
+            format!("{}, {}", stats(BODIES.stemmed), stats(TITLES.stemmed)),
+        )
+    } else {
+        ("rowid", "NULL, NULL".to_owned())
+    };
     let text = format!(
         "SELECT (SELECT CAST(value AS INTEGER) FROM archive_meta WHERE key = 'generation'),
-                (SELECT group_concat(rowid) FROM ({bodies})),
-                (SELECT group_concat(rowid) FROM ({titles}))"
+                (SELECT group_concat({listed}) FROM ({bodies})),
+                (SELECT group_concat({listed}) FROM ({titles})), {stats}"
     );
     // One read transaction: the rowids, the generation and the first turns agree.
     let mut tx = pool.begin().await?;
-    let (generation, body, title_pks): (i64, Option<String>, Option<String>) =
+    type Lists = (i64, Option<String>, Option<String>, Option<String>, Option<String>);
+    let (generation, body_list, title_list, body_stats, title_stats): Lists =
         sqlx::query_as_with(&text, sql.arguments())
             .fetch_one(&mut *tx)
             .await?;
     if generation != index.generation {
         return Ok(None);
     }
-    let body = rowids(body.as_deref());
-    let title_pks = rowids(title_pks.as_deref());
-    let candidates = index.title_candidates(&body, &title_pks);
+    let body_scored = Scored::parse(body_list.as_deref(), scored);
+    let title_scored = Scored::parse(title_list.as_deref(), scored);
+    let body = &body_scored.rowids;
+    let title_pks = &title_scored.rowids;
+    let candidates = index.title_candidates(body, title_pks);
     let mut reps = Vec::new();
     if !candidates.is_empty() {
         let mut sql = Sql::default();
@@ -783,20 +845,134 @@ async fn from_index(
         reps = first.into_iter().flatten().collect();
     }
     let k = req.offset as usize + req.limit as usize;
-    let Some(answer) = index.answer(req.filters, &body, &reps, req.sort, req.group, k) else {
+    let Some(answer) = index.answer(req.filters, body, &reps, req.sort, req.group, k) else {
         return Ok(None);
     };
+    let bm25 = |stats: Option<&str>| stats.and_then(Bm25::from_stats);
     let page = if req.sort != Sort::Relevance || req.group {
         None
     } else if req.plan.stemmed.is_none() && req.plan.mixed.is_empty() {
-        Some(unscored_page(req, index, &title_pks, &answer))
-    } else if let Some(statement) = ranked_page_statement(req, index, &body, &title_pks, &answer) {
+        Some(unscored_page(req, index, title_pks, &answer))
+    } else if let Some(page) = scored.then(|| {
+        scored_page(
+            req,
+            index,
+            (&body_scored, bm25(body_stats.as_deref())),
+            (&title_scored, bm25(title_stats.as_deref())),
+            &answer,
+        )
+    }).flatten() {
+        Some(page)
+    } else if let Some(statement) = ranked_page_statement(req, index, body, title_pks, &answer) {
         Some(run_page_with(&mut *tx, req, &statement).await?)
     } else {
         None
     };
     tx.commit().await?;
     Ok(Some((answer, page)))
+}
+
+/// The matching rows of one table as `group_concat` listed them: rowids, and with
+/// scoring each row's phrase frequencies (`rowid:frequencies`).
+#[derive(Debug, Default)]
+struct Scored {
+    rowids: Vec<i64>,
+    frequencies: Vec<String>,
+}
+
+impl Scored {
+    fn parse(list: Option<&str>, scored: bool) -> Scored {
+        let Some(list) = list else {
+            return Scored::default();
+        };
+        if !scored {
+            return Scored {
+                rowids: rowids(Some(list)),
+                frequencies: Vec::new(),
+            };
+        }
+        let mut parsed = Scored::default();
+        for item in list.split(',') {
+            if let Some((rowid, tf)) = item.split_once(':') {
+                if let Ok(rowid) = rowid.parse() {
+                    parsed.rowids.push(rowid);
+                    parsed.frequencies.push(tf.to_owned());
+                }
+            }
+        }
+        parsed
+    }
+
+    /// bm25 of every listed row, by rowid; `None` when a row cannot be scored.
+    fn scores(&self, bm25: &Bm25, length: impl Fn(i64) -> Option<u32>) -> Option<HashMap<i64, f64>> {
+        self.rowids
+            .iter()
+            .zip(&self.frequencies)
+            .map(|(&rowid, tf)| Some((rowid, bm25.score(tf, length(rowid)?)?)))
+            .collect()
+    }
+}
+
+/// The page by relevance computed in Rust: the same scores as [`page_statement`]'s
+/// (bm25 of the turn, plus [`TITLE_WEIGHT`] times its statement's title bm25; title-only
+/// statements the weighted title score), from the phrase frequencies listed with the
+/// matches and the index's row lengths. `None` when something cannot be scored (the
+/// SQL page is used then).
+fn scored_page(
+    req: &Request<'_>,
+    index: &TurnIndex,
+    (body, body_bm25): (&Scored, Option<Bm25>),
+    (titles, title_bm25): (&Scored, Option<Bm25>),
+    answer: &turn_index::Answer,
+) -> Option<Vec<PageHit>> {
+    let w = TITLE_WEIGHT;
+    let title_scores = match title_bm25 {
+        Some(bm25) => titles.scores(&bm25, |pk| index.title_length(pk))?,
+        None if titles.rowids.is_empty() => HashMap::new(),
+        None => return None,
+    };
+    let body_bm25 = match body_bm25 {
+        Some(bm25) => Some(bm25),
+        None if answer.body_hits.is_empty() => None,
+        None => return None,
+    };
+    let mut rows: Vec<(f64, i64, bool)> = Vec::with_capacity(answer.body_hits.len());
+    if let Some(bm25) = body_bm25 {
+        // `body_hits` is the matches that pass the filters, in the order listed.
+        let mut listed = body.rowids.iter().zip(&body.frequencies);
+        for &rowid in &answer.body_hits {
+            let (_, tf) = listed.find(|(&r, _)| r == rowid)?;
+            let score = bm25.score(tf, index.length(rowid)?)?;
+            let title = index
+                .statement_of(rowid)
+                .and_then(|pk| title_scores.get(&pk))
+                .copied()
+                .unwrap_or(0.0);
+            rows.push((score + w * title, rowid, false));
+        }
+    }
+    for &(rowid, pk) in &answer.title_hits {
+        rows.push((w * title_scores.get(&pk)?, rowid, true));
+    }
+    Some(top_page(req, rows))
+}
+
+/// The page of `(score, rowid, title only)` rows, lowest score first, rowid breaking
+/// ties, as SQL's `ORDER BY score, rowid`; only the first `offset + limit` are sorted.
+fn top_page(req: &Request<'_>, mut rows: Vec<(f64, i64, bool)>) -> Vec<PageHit> {
+    let order =
+        |a: &(f64, i64, bool), b: &(f64, i64, bool)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+    let k = req.offset as usize + req.limit as usize;
+    if rows.len() > k && k > 0 {
+        rows.select_nth_unstable_by(k - 1, order);
+        rows.truncate(k);
+    }
+    rows.sort_unstable_by(order);
+    rows.into_iter()
+        .skip(req.offset as usize)
+        .take(req.limit as usize)
+        .map(|(score, rowid, title_only)| (PageKey::Score(score, rowid), rowid, None, title_only))
+        .collect()
 }
 
 /// The page by relevance of a search of prefixes only, which the plain tables cannot
@@ -812,7 +988,7 @@ fn unscored_page(
     let w = TITLE_WEIGHT;
     // The plain title tables' score of a match, as in `matching`.
     let matched = -1.0;
-    let mut rows: Vec<(f64, i64, bool)> = answer
+    let rows: Vec<(f64, i64, bool)> = answer
         .body_hits
         .iter()
         .map(|&r| {
@@ -830,19 +1006,7 @@ fn unscored_page(
                 .map(|&(r, _)| (w * matched, r, true)),
         )
         .collect();
-    let order =
-        |a: &(f64, i64, bool), b: &(f64, i64, bool)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
-    let k = req.offset as usize + req.limit as usize;
-    if rows.len() > k && k > 0 {
-        rows.select_nth_unstable_by(k - 1, order);
-        rows.truncate(k);
-    }
-    rows.sort_unstable_by(order);
-    rows.into_iter()
-        .skip(req.offset as usize)
-        .take(req.limit as usize)
-        .map(|(score, rowid, title_only)| (PageKey::Score(score, rowid), rowid, None, title_only))
-        .collect()
+    top_page(req, rows)
 }
 
 /// The page by relevance when the index knows which matches pass the filters and which
@@ -862,8 +1026,8 @@ fn ranked_page_statement(
 ) -> Option<Statement> {
     let mut sql = Sql::default();
     // Both exist: the caller matched this plan already.
-    let bodies = matching(&mut sql, req.plan, &BODIES, true).unwrap_or_default();
-    let titles = matching(&mut sql, req.plan, &TITLES, true).unwrap_or_else(|| NO_TITLES.into());
+    let bodies = matching(&mut sql, req.plan, &BODIES, Scoring::Rank).unwrap_or_default();
+    let titles = matching(&mut sql, req.plan, &TITLES, Scoring::Rank).unwrap_or_else(|| NO_TITLES.into());
     let w = TITLE_WEIGHT;
     let k = sql.param(Value::Int(i64::from(req.limit) + i64::from(req.offset)));
     let titled: std::collections::HashSet<i64> = title_pks.iter().copied().collect();

@@ -70,6 +70,10 @@ pub struct TurnIndex {
     forums: Names,
     /// Distinct dates, in order.
     dates: Vec<String>,
+    /// Length in tokens of each turn in the stemmed index, by rowid (what bm25 reads).
+    lengths: Vec<u32>,
+    /// Length in tokens of each statement's title in the stemmed index, by pk.
+    title_lengths: Vec<u32>,
 }
 
 /// A filter value the archive does not hold matches nothing.
@@ -100,6 +104,51 @@ pub struct Answer {
     pub body_hits: Vec<i64>,
     /// `(rowid, statement)` of the title-only statements' turns that pass the filters.
     pub title_hits: Vec<(i64, i64)>,
+}
+
+/// The row lengths an FTS5 table keeps in its `_docsize` table (one column: one varint per
+/// row), by rowid; rows it does not hold are 0.
+async fn read_lengths(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    docsize: &str,
+) -> sqlx::Result<Vec<u32>> {
+    let mut lengths = Vec::new();
+    let text = format!("SELECT id, sz FROM {docsize} WHERE id > ?1 ORDER BY id LIMIT 50000");
+    let mut after = i64::MIN;
+    loop {
+        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(&text)
+            .bind(after)
+            .fetch_all(&mut **tx)
+            .await?;
+        let Some(&(last, _)) = rows.last() else { break };
+        after = last;
+        for (id, size) in rows {
+            let (Ok(index), Some(length)) = (usize::try_from(id), varint(&size)) else {
+                return Err(sqlx::Error::Protocol(format!("{docsize} row {id} unreadable")));
+            };
+            if index >= lengths.len() {
+                lengths.resize(index + 1, 0);
+            }
+            lengths[index] = u32::try_from(length).unwrap_or(u32::MAX);
+        }
+    }
+    Ok(lengths)
+}
+
+/// SQLite's variable-length integer: 7 bits a byte, most significant first, the ninth
+/// byte whole.
+fn varint(bytes: &[u8]) -> Option<u64> {
+    let mut value = 0u64;
+    for (i, &byte) in bytes.iter().enumerate().take(9) {
+        if i == 8 {
+            return Some((value << 8) | u64::from(byte));
+        }
+        value = (value << 7) | u64::from(byte & 0x7f);
+        if byte & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
 }
 
 impl TurnIndex {
@@ -184,6 +233,8 @@ impl TurnIndex {
                 s.forums.push(id);
             }
         }
+        let lengths = read_lengths(&mut tx, "segments_fts_docsize").await?;
+        let title_lengths = read_lengths(&mut tx, "titles_fts_docsize").await?;
         tx.commit().await?;
         // Ids must fit their fields; an archive beyond that is searched in SQL only.
         if speakers.names.len() >= usize::from(u16::MAX)
@@ -204,7 +255,19 @@ impl TurnIndex {
             languages,
             forums,
             dates,
+            lengths,
+            title_lengths,
         })
+    }
+
+    /// A turn's length in tokens in the stemmed index.
+    pub fn length(&self, rowid: i64) -> Option<u32> {
+        usize::try_from(rowid).ok().and_then(|i| self.lengths.get(i)).copied()
+    }
+
+    /// A statement's title length in tokens in the stemmed index.
+    pub fn title_length(&self, pk: i64) -> Option<u32> {
+        usize::try_from(pk).ok().and_then(|i| self.title_lengths.get(i)).copied()
     }
 
     fn compile(&self, f: &Filters) -> Compiled {
