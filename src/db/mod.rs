@@ -1,9 +1,9 @@
 //! The SQLite archive: pool setup, migrations, and query functions per resource.
 
-/// bm25 in Rust from FTS5's per-row frequencies and the turn index's row lengths.
-pub mod rank;
 /// Read queries behind the web pages: lists, counts, speakers, forums, years.
 pub mod browse;
+/// bm25 in Rust from FTS5's per-row frequencies and the turn index's row lengths.
+pub mod rank;
 /// Full-text search: matching turns, totals, facets and snippets.
 pub mod search;
 /// Writes and whole-statement reads: statements, turns, sources, aliases.

@@ -62,17 +62,25 @@ impl Bm25 {
     }
 
     /// The score of a row `length` tokens long with the phrase frequencies `tf` (as
-    /// `communique_tf` gives them): negative, lower is better, as FTS5's `rank`.
-    pub fn score(&self, tf: &str, length: u32) -> Option<f64> {
+    /// `communique_tf` gives them): negative, lower is better, as FTS5's `rank`. `None`
+    /// when there is not one frequency per phrase.
+    pub fn score(&self, tf: &[u32], length: u32) -> Option<f64> {
+        if tf.len() != self.idf.len() {
+            return None;
+        }
         let d = f64::from(length);
         let mut score = 0.0;
-        let mut phrases = 0;
-        for (i, f) in tf.split('/').enumerate() {
-            let f = f.parse::<u32>().ok()? as f64;
-            score += self.idf.get(i)? * ((f * (K1 + 1.0)) / (f + K1 * (1.0 - B + B * d / self.avgdl)));
-            phrases += 1;
+        for (&idf, &f) in self.idf.iter().zip(tf) {
+            let f = f64::from(f);
+            score += idf * ((f * (K1 + 1.0)) / (f + K1 * (1.0 - B + B * d / self.avgdl)));
         }
-        (phrases == self.idf.len()).then_some(-1.0 * score)
+        // FTS5 multiplies by -1.0: the same bits as negating.
+        Some(-score)
+    }
+
+    /// The frequencies in the text `communique_tf` gives for a row.
+    pub fn frequencies(tf: &str) -> Option<Vec<u32>> {
+        tf.split('/').map(|f| f.parse().ok()).collect()
     }
 }
 
@@ -102,7 +110,10 @@ unsafe fn register_on(db: *mut ffi::sqlite3) -> c_int {
         return ffi::SQLITE_ERROR;
     };
     for (name, function) in [
-        (c"communique_tf", term_frequencies as unsafe extern "C" fn(_, _, _, _, _)),
+        (
+            c"communique_tf",
+            term_frequencies as unsafe extern "C" fn(_, _, _, _, _),
+        ),
         (c"communique_stats", table_stats),
     ] {
         let rc = create(api, name.as_ptr(), ptr::null_mut(), Some(function), None);
@@ -118,8 +129,7 @@ unsafe fn register_on(db: *mut ffi::sqlite3) -> c_int {
 unsafe fn fts5_api(db: *mut ffi::sqlite3) -> *mut ffi::fts5_api {
     let mut stmt = ptr::null_mut();
     let sql: &CStr = c"SELECT fts5(?1)";
-    if ffi::sqlite3_prepare_v2(db, sql.as_ptr(), -1, &mut stmt, ptr::null_mut()) != ffi::SQLITE_OK
-    {
+    if ffi::sqlite3_prepare_v2(db, sql.as_ptr(), -1, &mut stmt, ptr::null_mut()) != ffi::SQLITE_OK {
         return ptr::null_mut();
     }
     let mut api: *mut ffi::fts5_api = ptr::null_mut();
@@ -279,13 +289,12 @@ mod tests {
             "\"the pipeline\"",
             "talks NOT sanctions",
         ] {
-            let stats: String = sqlx::query_scalar(
-                "SELECT communique_stats(t) FROM t WHERE t MATCH ?1 LIMIT 1",
-            )
-            .bind(query)
-            .fetch_one(&mut conn)
-            .await
-            .unwrap();
+            let stats: String =
+                sqlx::query_scalar("SELECT communique_stats(t) FROM t WHERE t MATCH ?1 LIMIT 1")
+                    .bind(query)
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap();
             let bm25 = Bm25::from_stats(&stats).unwrap();
             let rows: Vec<(i64, f64, String, Vec<u8>)> = sqlx::query_as(
                 "SELECT t.rowid, rank, CAST(communique_tf(t) AS TEXT), d.sz
@@ -299,10 +308,11 @@ mod tests {
             for (rowid, rank, tf, size) in rows {
                 // One column: the size is one varint, below 128 here.
                 let length = u32::from(size[0]);
+                let tf = Bm25::frequencies(&tf).unwrap();
                 assert_eq!(
                     bm25.score(&tf, length).map(f64::to_bits),
                     Some(rank.to_bits()),
-                    "{query}: row {rowid}, tf {tf}"
+                    "{query}: row {rowid}, tf {tf:?}"
                 );
             }
         }
@@ -313,8 +323,8 @@ mod tests {
         assert_eq!(Bm25::from_stats(""), None);
         assert_eq!(Bm25::from_stats("10 x 1"), None);
         let bm25 = Bm25::from_stats("10 100 2 3").unwrap();
-        assert_eq!(bm25.score("1", 10), None, "one frequency for two phrases");
-        assert_eq!(bm25.score("1/x", 10), None);
-        assert!(bm25.score("1/0", 10).unwrap() < 0.0);
+        assert_eq!(bm25.score(&[1], 10), None, "one frequency for two phrases");
+        assert_eq!(Bm25::frequencies("1/x"), None);
+        assert!(bm25.score(&[1, 0], 10).unwrap() < 0.0);
     }
 }

@@ -553,7 +553,8 @@ fn first_turn(seg_filter: &str) -> String {
 fn counts_statement(req: &Request<'_>) -> Option<Statement> {
     let mut sql = Sql::default();
     let bodies = matching(&mut sql, req.plan, &BODIES, Scoring::Unranked)?;
-    let titles = matching(&mut sql, req.plan, &TITLES, Scoring::Unranked).unwrap_or_else(|| NO_TITLES.into());
+    let titles = matching(&mut sql, req.plan, &TITLES, Scoring::Unranked)
+        .unwrap_or_else(|| NO_TITLES.into());
     let (meta_filter, st_filter, join_st) = filter_sql(&mut sql, req.filters, "m");
     let (seg_filter, _, _) = filter_sql(&mut sql, req.filters, "s");
     let st_join = if join_st {
@@ -605,7 +606,8 @@ fn page_statement(req: &Request<'_>) -> Option<Statement> {
     } else {
         bodies.clone()
     };
-    let titles = matching(&mut sql, req.plan, &TITLES, Scoring::ranked(ranked)).unwrap_or_else(|| NO_TITLES.into());
+    let titles = matching(&mut sql, req.plan, &TITLES, Scoring::ranked(ranked))
+        .unwrap_or_else(|| NO_TITLES.into());
     let (meta_filter, st_filter, join_st) = filter_sql(&mut sql, req.filters, "m");
     let (seg_filter, _, _) = filter_sql(&mut sql, req.filters, "s");
     let st_join = if join_st {
@@ -794,7 +796,7 @@ async fn from_index(
         return Ok(None);
     };
     let titles = matching(&mut sql, req.plan, &TITLES, scoring).unwrap_or_else(|| NO_TITLES.into());
-    let (listed, stats) = if let (true, Some(expr)) = (scored, &stemmed) {
+    let (frequencies, stats) = if let (true, Some(expr)) = (scored, &stemmed) {
         let p = sql.text(expr);
         let stats = |table: &str| {
             format!(
@@ -803,29 +805,41 @@ async fn from_index(
             )
         };
         (
-            "rowid || ':' || score",
+            "score",
             format!("{}, {}", stats(BODIES.stemmed), stats(TITLES.stemmed)),
         )
     } else {
-        ("rowid", "NULL, NULL".to_owned())
+        ("NULL", "NULL, NULL".to_owned())
     };
+    // Rowids and frequencies as two lists from one pass over each table's matches.
     let text = format!(
         "SELECT (SELECT CAST(value AS INTEGER) FROM archive_meta WHERE key = 'generation'),
-                (SELECT group_concat({listed}) FROM ({bodies})),
-                (SELECT group_concat({listed}) FROM ({titles})), {stats}"
+                b.rowids, b.frequencies, t.rowids, t.frequencies, {stats}
+           FROM (SELECT group_concat(rowid) AS rowids, group_concat({frequencies}) AS frequencies
+                   FROM ({bodies})) b,
+                (SELECT group_concat(rowid) AS rowids, group_concat({frequencies}) AS frequencies
+                   FROM ({titles})) t"
     );
     // One read transaction: the rowids, the generation and the first turns agree.
     let mut tx = pool.begin().await?;
-    type Lists = (i64, Option<String>, Option<String>, Option<String>, Option<String>);
-    let (generation, body_list, title_list, body_stats, title_stats): Lists =
+    type Lists = (
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let (generation, body_rowids, body_tf, title_rowids, title_tf, body_stats, title_stats): Lists =
         sqlx::query_as_with(&text, sql.arguments())
             .fetch_one(&mut *tx)
             .await?;
     if generation != index.generation {
         return Ok(None);
     }
-    let body_scored = Scored::parse(body_list.as_deref(), scored);
-    let title_scored = Scored::parse(title_list.as_deref(), scored);
+    let body_scored = Scored::parse(body_rowids.as_deref(), body_tf.as_deref());
+    let title_scored = Scored::parse(title_rowids.as_deref(), title_tf.as_deref());
     let body = &body_scored.rowids;
     let title_pks = &title_scored.rowids;
     let candidates = index.title_candidates(body, title_pks);
@@ -853,15 +867,18 @@ async fn from_index(
         None
     } else if req.plan.stemmed.is_none() && req.plan.mixed.is_empty() {
         Some(unscored_page(req, index, title_pks, &answer))
-    } else if let Some(page) = scored.then(|| {
-        scored_page(
-            req,
-            index,
-            (&body_scored, bm25(body_stats.as_deref())),
-            (&title_scored, bm25(title_stats.as_deref())),
-            &answer,
-        )
-    }).flatten() {
+    } else if let Some(page) = scored
+        .then(|| {
+            scored_page(
+                req,
+                index,
+                (&body_scored, bm25(body_stats.as_deref())),
+                (&title_scored, bm25(title_stats.as_deref())),
+                &answer,
+            )
+        })
+        .flatten()
+    {
         Some(page)
     } else if let Some(statement) = ranked_page_statement(req, index, body, title_pks, &answer) {
         Some(run_page_with(&mut *tx, req, &statement).await?)
@@ -872,43 +889,64 @@ async fn from_index(
     Ok(Some((answer, page)))
 }
 
-/// The matching rows of one table as `group_concat` listed them: rowids, and with
-/// scoring each row's phrase frequencies (`rowid:frequencies`).
+/// The matching rows of one table as `group_concat` listed them: rowids and, when
+/// scoring, each row's phrase frequencies (`communique_tf`), flat, `phrases` a row.
 #[derive(Debug, Default)]
 struct Scored {
     rowids: Vec<i64>,
-    frequencies: Vec<String>,
+    frequencies: Vec<u32>,
+    phrases: usize,
 }
 
 impl Scored {
-    fn parse(list: Option<&str>, scored: bool) -> Scored {
-        let Some(list) = list else {
-            return Scored::default();
+    fn parse(rowids: Option<&str>, frequencies: Option<&str>) -> Scored {
+        let mut parsed = Scored {
+            rowids: self::rowids(rowids),
+            ..Scored::default()
         };
-        if !scored {
-            return Scored {
-                rowids: rowids(Some(list)),
-                frequencies: Vec::new(),
-            };
-        }
-        let mut parsed = Scored::default();
-        for item in list.split(',') {
-            if let Some((rowid, tf)) = item.split_once(':') {
-                if let Ok(rowid) = rowid.parse() {
-                    parsed.rowids.push(rowid);
-                    parsed.frequencies.push(tf.to_owned());
+        let Some(frequencies) = frequencies else {
+            return parsed;
+        };
+        let (mut rows, mut readable) = (0, true);
+        for row in frequencies.split(',') {
+            for f in row.split('/') {
+                match f.parse() {
+                    Ok(f) => parsed.frequencies.push(f),
+                    Err(_) => readable = false,
                 }
             }
+            rows += 1;
+        }
+        parsed.phrases = parsed.frequencies.len() / rows.max(1);
+        if !readable
+            || rows != parsed.rowids.len()
+            || parsed.phrases * rows != parsed.frequencies.len()
+        {
+            // Not one frequency list per row: nothing to score with.
+            parsed.frequencies.clear();
+            parsed.phrases = 0;
         }
         parsed
     }
 
+    /// The phrase frequencies of the `i`th listed row.
+    fn frequencies(&self, i: usize) -> Option<&[u32]> {
+        let n = self.phrases;
+        (n > 0)
+            .then(|| self.frequencies.get(i * n..(i + 1) * n))
+            .flatten()
+    }
+
     /// bm25 of every listed row, by rowid; `None` when a row cannot be scored.
-    fn scores(&self, bm25: &Bm25, length: impl Fn(i64) -> Option<u32>) -> Option<HashMap<i64, f64>> {
+    fn scores(
+        &self,
+        bm25: &Bm25,
+        length: impl Fn(i64) -> Option<u32>,
+    ) -> Option<HashMap<i64, f64>> {
         self.rowids
             .iter()
-            .zip(&self.frequencies)
-            .map(|(&rowid, tf)| Some((rowid, bm25.score(tf, length(rowid)?)?)))
+            .enumerate()
+            .map(|(i, &rowid)| Some((rowid, bm25.score(self.frequencies(i)?, length(rowid)?)?)))
             .collect()
     }
 }
@@ -939,15 +977,19 @@ fn scored_page(
     let mut rows: Vec<(f64, i64, bool)> = Vec::with_capacity(answer.body_hits.len());
     if let Some(bm25) = body_bm25 {
         // `body_hits` is the matches that pass the filters, in the order listed.
-        let mut listed = body.rowids.iter().zip(&body.frequencies);
+        let mut listed = body.rowids.iter().enumerate();
         for &rowid in &answer.body_hits {
-            let (_, tf) = listed.find(|(&r, _)| r == rowid)?;
-            let score = bm25.score(tf, index.length(rowid)?)?;
-            let title = index
-                .statement_of(rowid)
-                .and_then(|pk| title_scores.get(&pk))
-                .copied()
-                .unwrap_or(0.0);
+            let (i, _) = listed.find(|&(_, &r)| r == rowid)?;
+            let score = bm25.score(body.frequencies(i)?, index.length(rowid)?)?;
+            let title = if title_scores.is_empty() {
+                0.0
+            } else {
+                index
+                    .statement_of(rowid)
+                    .and_then(|pk| title_scores.get(&pk))
+                    .copied()
+                    .unwrap_or(0.0)
+            };
             rows.push((score + w * title, rowid, false));
         }
     }
@@ -1027,7 +1069,8 @@ fn ranked_page_statement(
     let mut sql = Sql::default();
     // Both exist: the caller matched this plan already.
     let bodies = matching(&mut sql, req.plan, &BODIES, Scoring::Rank).unwrap_or_default();
-    let titles = matching(&mut sql, req.plan, &TITLES, Scoring::Rank).unwrap_or_else(|| NO_TITLES.into());
+    let titles =
+        matching(&mut sql, req.plan, &TITLES, Scoring::Rank).unwrap_or_else(|| NO_TITLES.into());
     let w = TITLE_WEIGHT;
     let k = sql.param(Value::Int(i64::from(req.limit) + i64::from(req.offset)));
     let titled: std::collections::HashSet<i64> = title_pks.iter().copied().collect();

@@ -124,7 +124,9 @@ async fn read_lengths(
         after = last;
         for (id, size) in rows {
             let (Ok(index), Some(length)) = (usize::try_from(id), varint(&size)) else {
-                return Err(sqlx::Error::Protocol(format!("{docsize} row {id} unreadable")));
+                return Err(sqlx::Error::Protocol(format!(
+                    "{docsize} row {id} unreadable"
+                )));
             };
             if index >= lengths.len() {
                 lengths.resize(index + 1, 0);
@@ -262,12 +264,18 @@ impl TurnIndex {
 
     /// A turn's length in tokens in the stemmed index.
     pub fn length(&self, rowid: i64) -> Option<u32> {
-        usize::try_from(rowid).ok().and_then(|i| self.lengths.get(i)).copied()
+        usize::try_from(rowid)
+            .ok()
+            .and_then(|i| self.lengths.get(i))
+            .copied()
     }
 
     /// A statement's title length in tokens in the stemmed index.
     pub fn title_length(&self, pk: i64) -> Option<u32> {
-        usize::try_from(pk).ok().and_then(|i| self.title_lengths.get(i)).copied()
+        usize::try_from(pk)
+            .ok()
+            .and_then(|i| self.title_lengths.get(i))
+            .copied()
     }
 
     fn compile(&self, f: &Filters) -> Compiled {
@@ -335,15 +343,22 @@ impl TurnIndex {
         if title_pks.is_empty() {
             return Vec::new();
         }
-        let matched: HashSet<u32> = body
-            .iter()
-            .filter_map(|&r| self.turn(r))
-            .map(|t| t.pk)
-            .collect();
+        // One bit per statement: a pass over tens of thousands of matches touches no hash.
+        let mut matched = vec![0u64; self.statements.len() / 64 + 1];
+        for t in body.iter().filter_map(|&r| self.turn(r)) {
+            if let Some(word) = matched.get_mut(t.pk as usize / 64) {
+                *word |= 1 << (t.pk % 64);
+            }
+        }
+        let is_matched = |pk: usize| {
+            matched
+                .get(pk / 64)
+                .is_some_and(|w| w & (1 << (pk % 64)) != 0)
+        };
         title_pks
             .iter()
             .copied()
-            .filter(|&pk| u32::try_from(pk).is_ok_and(|p| !matched.contains(&p)))
+            .filter(|&pk| usize::try_from(pk).is_ok_and(|p| !is_matched(p)))
             .collect()
     }
 
@@ -362,42 +377,48 @@ impl TurnIndex {
         let c = self.compile(f);
         // (rowid, title only) of every hit.
         let mut hits: Vec<(i64, bool)> = Vec::new();
-        for &r in body {
-            let t = self.turn(r)?;
-            if Self::passes_turn(t, &c) && self.passes_statement(t, &c) {
-                hits.push((r, false));
-            }
-        }
-        for &r in reps {
-            let t = self.turn(r)?;
-            if Self::passes_turn(t, &c) && self.passes_statement(t, &c) {
-                hits.push((r, true));
-            }
-        }
-        let mut per_statement: HashMap<u32, (i64, i64, bool)> = HashMap::new();
-        let mut speakers: HashMap<u16, i64> = HashMap::new();
+        // Per statement, by pk: (first hit, hits, title only); `touched` lists those hit.
+        // Dense arrays rather than maps: a common word's search passes 400,000 turns here.
+        let mut per_statement: Vec<(i64, i64, bool)> = vec![(0, 0, false); self.statements.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut speakers = vec![0i64; self.speakers.names.len() + 1];
         let mut speaker_statements: HashSet<(u16, u32)> = HashSet::new();
-        let mut years: HashMap<i16, i64> = HashMap::new();
-        for &(r, title_only) in &hits {
-            let t = self.turn(r)?;
-            let e = per_statement.entry(t.pk).or_insert((r, 0, title_only));
-            e.0 = e.0.min(r);
-            e.1 += 1;
-            if t.speaker != 0 {
-                if group {
-                    speaker_statements.insert((t.speaker, t.pk));
-                } else {
-                    *speakers.entry(t.speaker).or_default() += 1;
+        for (list, title_only) in [(body, false), (reps, true)] {
+            for &r in list {
+                let t = self.turn(r)?;
+                if !(Self::passes_turn(t, &c) && self.passes_statement(t, &c)) {
+                    continue;
+                }
+                hits.push((r, title_only));
+                let pk = t.pk as usize;
+                if pk >= per_statement.len() {
+                    per_statement.resize(pk + 1, (0, 0, false));
+                }
+                let e = &mut per_statement[pk];
+                if e.1 == 0 {
+                    *e = (r, 0, title_only);
+                    touched.push(t.pk);
+                }
+                e.0 = e.0.min(r);
+                e.1 += 1;
+                if t.speaker != 0 {
+                    if group {
+                        speaker_statements.insert((t.speaker, t.pk));
+                    } else {
+                        speakers[usize::from(t.speaker)] += 1;
+                    }
                 }
             }
         }
         if group {
             for (sp, _) in speaker_statements {
-                *speakers.entry(sp).or_default() += 1;
+                speakers[usize::from(sp)] += 1;
             }
         }
-        let mut forums: HashMap<u16, i64> = HashMap::new();
-        for (&pk, &(first, n, _)) in &per_statement {
+        let mut forums = vec![0i64; self.forums.names.len()];
+        let mut years: HashMap<i16, i64> = HashMap::new();
+        for &pk in &touched {
+            let (first, n, _) = per_statement[pk as usize];
             let weight = if group { 1 } else { n };
             let t = self.turn(first)?;
             if t.year != NO_YEAR {
@@ -405,7 +426,7 @@ impl TurnIndex {
             }
             if let Some(s) = self.statements.get(pk as usize) {
                 for &fo in &s.forums {
-                    *forums.entry(fo).or_default() += weight;
+                    forums[usize::from(fo)] += weight;
                 }
             }
         }
@@ -418,18 +439,23 @@ impl TurnIndex {
         year_list.sort_unstable();
         let counts = Counts {
             total: if group {
-                per_statement.len() as i64
+                touched.len() as i64
             } else {
                 hits.len() as i64
             },
             facets: Facets {
                 forum: forums
-                    .into_iter()
-                    .map(|(id, n)| bucket(&self.forums.names[usize::from(id)], n))
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &n)| n > 0)
+                    .map(|(id, &n)| bucket(&self.forums.names[id], n))
                     .collect(),
                 speaker: speakers
-                    .into_iter()
-                    .map(|(id, n)| bucket(&self.speakers.names[usize::from(id) - 1], n))
+                    .iter()
+                    .enumerate()
+                    .skip(1)
+                    .filter(|&(_, &n)| n > 0)
+                    .map(|(id, &n)| bucket(&self.speakers.names[id - 1], n))
                     .collect(),
                 year: year_list
                     .into_iter()
@@ -442,9 +468,10 @@ impl TurnIndex {
             Sort::Newest | Sort::Oldest => {
                 // (no date, date rank, rowid, n, title only), dates as ranks.
                 let mut rows: Vec<(bool, u32, i64, Option<i64>, bool)> = if group {
-                    per_statement
-                        .values()
-                        .map(|&(first, n, title_only)| {
+                    touched
+                        .iter()
+                        .map(|&pk| per_statement[pk as usize])
+                        .map(|(first, n, title_only)| {
                             let d = self.turns[first as usize].date;
                             (d == 0, d, first, Some(n), title_only)
                         })
