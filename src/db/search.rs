@@ -842,7 +842,10 @@ async fn from_index(
     let title_scored = Scored::parse(title_rowids.as_deref(), title_tf.as_deref());
     let body = &body_scored.rowids;
     let title_pks = &title_scored.rowids;
-    let candidates = index.title_candidates(body, title_pks);
+    let Some(gathered) = index.gather(body) else {
+        return Ok(None);
+    };
+    let candidates = index.title_candidates(&gathered, title_pks);
     let mut reps = Vec::new();
     if !candidates.is_empty() {
         let mut sql = Sql::default();
@@ -859,14 +862,15 @@ async fn from_index(
         reps = first.into_iter().flatten().collect();
     }
     let k = req.offset as usize + req.limit as usize;
-    let Some(answer) = index.answer(req.filters, body, &reps, req.sort, req.group, k) else {
+    let Some(answer) = index.answer(req.filters, body, &gathered, &reps, req.sort, req.group, k)
+    else {
         return Ok(None);
     };
     let bm25 = |stats: Option<&str>| stats.and_then(Bm25::from_stats);
     let page = if req.sort != Sort::Relevance || req.group {
         None
     } else if req.plan.stemmed.is_none() && req.plan.mixed.is_empty() {
-        Some(unscored_page(req, index, title_pks, &answer))
+        Some(unscored_page(req, title_pks, &answer))
     } else if let Some(page) = scored
         .then(|| {
             scored_page(
@@ -880,7 +884,7 @@ async fn from_index(
         .flatten()
     {
         Some(page)
-    } else if let Some(statement) = ranked_page_statement(req, index, body, title_pks, &answer) {
+    } else if let Some(statement) = ranked_page_statement(req, body, title_pks, &answer) {
         Some(run_page_with(&mut *tx, req, &statement).await?)
     } else {
         None
@@ -976,21 +980,14 @@ fn scored_page(
     };
     let mut rows: Vec<(f64, i64, bool)> = Vec::with_capacity(answer.body_hits.len());
     if let Some(bm25) = body_bm25 {
-        // `body_hits` is the matches that pass the filters, in the order listed.
-        let mut listed = body.rowids.iter().enumerate();
-        for &rowid in &answer.body_hits {
-            let (i, _) = listed.find(|&(_, &r)| r == rowid)?;
-            let score = bm25.score(body.frequencies(i)?, index.length(rowid)?)?;
+        for hit in &answer.body_hits {
+            let score = bm25.score(body.frequencies(hit.listed)?, hit.length)?;
             let title = if title_scores.is_empty() {
                 0.0
             } else {
-                index
-                    .statement_of(rowid)
-                    .and_then(|pk| title_scores.get(&pk))
-                    .copied()
-                    .unwrap_or(0.0)
+                title_scores.get(&hit.statement).copied().unwrap_or(0.0)
             };
-            rows.push((score + w * title, rowid, false));
+            rows.push((score + w * title, hit.rowid, false));
         }
     }
     for &(rowid, pk) in &answer.title_hits {
@@ -1022,24 +1019,23 @@ fn top_page(req: &Request<'_>, mut rows: Vec<(f64, i64, bool)>) -> Vec<PageHit> 
 /// so the order is title matches first, then archive order; no SQL needed.
 fn unscored_page(
     req: &Request<'_>,
-    index: &TurnIndex,
     title_pks: &[i64],
     answer: &turn_index::Answer,
 ) -> Vec<PageHit> {
-    let titled: std::collections::HashSet<i64> = title_pks.iter().copied().collect();
+    let titled = sorted(title_pks);
     let w = TITLE_WEIGHT;
     // The plain title tables' score of a match, as in `matching`.
     let matched = -1.0;
     let rows: Vec<(f64, i64, bool)> = answer
         .body_hits
         .iter()
-        .map(|&r| {
-            let title = if index.statement_of(r).is_some_and(|pk| titled.contains(&pk)) {
+        .map(|hit| {
+            let title = if titled.binary_search(&hit.statement).is_ok() {
                 matched
             } else {
                 0.0
             };
-            (0.0 + w * title, r, false)
+            (0.0 + w * title, hit.rowid, false)
         })
         .chain(
             answer
@@ -1061,7 +1057,6 @@ fn unscored_page(
 /// (a fifth or more) that joining every match, as [`page_statement`] does, costs less.
 fn ranked_page_statement(
     req: &Request<'_>,
-    index: &TurnIndex,
     body: &[i64],
     title_pks: &[i64],
     answer: &turn_index::Answer,
@@ -1073,11 +1068,15 @@ fn ranked_page_statement(
         matching(&mut sql, req.plan, &TITLES, Scoring::Rank).unwrap_or_else(|| NO_TITLES.into());
     let w = TITLE_WEIGHT;
     let k = sql.param(Value::Int(i64::from(req.limit) + i64::from(req.offset)));
-    let titled: std::collections::HashSet<i64> = title_pks.iter().copied().collect();
-    let (boosted, plain): (Vec<i64>, Vec<i64>) = answer
-        .body_hits
-        .iter()
-        .partition(|&&r| index.statement_of(r).is_some_and(|pk| titled.contains(&pk)));
+    let titled = sorted(title_pks);
+    let (mut boosted, mut plain) = (Vec::new(), Vec::new());
+    for hit in &answer.body_hits {
+        if titled.binary_search(&hit.statement).is_ok() {
+            boosted.push(hit.rowid);
+        } else {
+            plain.push(hit.rowid);
+        }
+    }
     if boosted.len() * 5 >= answer.body_hits.len().max(1) && !boosted.is_empty() {
         return None;
     }
@@ -1129,6 +1128,13 @@ fn ranked_page_statement(
     }
     let text = format!("WITH {} {}", ctes.join(", "), arms.join(" UNION ALL "));
     Some(Statement { text, sql })
+}
+
+/// The numbers, sorted for `binary_search`.
+fn sorted(numbers: &[i64]) -> Vec<i64> {
+    let mut sorted = numbers.to_vec();
+    sorted.sort_unstable();
+    sorted
 }
 
 /// The numbers of a `group_concat` of rowids.
@@ -1329,14 +1335,23 @@ async fn load_hits(pool: &SqlitePool, plan: &Plan, page: &[PageHit]) -> sqlx::Re
         };
         by_rowid.insert(rowid, (hit, pk, body));
     }
-    let body_marks = highlights(pool, plan, &BODIES, &ids_json).await?;
+    let bodies: Vec<&str> = by_rowid
+        .values()
+        .map(|(_, _, body)| body.as_str())
+        .collect();
+    let body_marks = highlights(pool, plan, &BODIES, &ids_json, &bodies).await?;
     pks.sort_unstable();
     pks.dedup();
+    let titles: Vec<&str> = by_rowid
+        .values()
+        .filter_map(|(hit, _, _)| hit.statement.title.as_deref())
+        .collect();
     let title_marks = highlights(
         pool,
         plan,
         &TITLES,
         &serde_json::to_string(&pks).unwrap_or_default(),
+        &titles,
     )
     .await?;
 
@@ -1365,26 +1380,42 @@ async fn load_hits(pool: &SqlitePool, plan: &Plan, page: &[PageHit]) -> sqlx::Re
 }
 
 /// Character ranges of the matches of the plan's wanted terms in the given rows of
-/// `tables`, by rowid: stemmed words and phrases and plain prefixes merged.
+/// `tables`, by rowid: stemmed words and phrases and plain prefixes merged. `texts` are
+/// those rows' texts.
 async fn highlights(
     pool: &SqlitePool,
     plan: &Plan,
     tables: &Tables,
     ids_json: &str,
+    texts: &[&str],
 ) -> sqlx::Result<HashMap<i64, Vec<(usize, usize)>>> {
     let mut out: HashMap<i64, Vec<(usize, usize)>> = HashMap::new();
+    // FTS5 answers `rowid IN (...)` by running the match once per rowid: cheap for
+    // words, but a prefix would be expanded over the whole vocabulary each time. So the
+    // prefixes are highlighted as the words of these texts that they match.
+    let mut prefixed: Vec<String> = Vec::new();
+    for text in texts {
+        for word in plan.prefixed_words(text) {
+            if !prefixed.contains(&word) {
+                prefixed.push(word);
+            }
+        }
+    }
+    let prefixed = (!prefixed.is_empty()).then(|| {
+        prefixed
+            .iter()
+            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    });
     for (table, expr) in [
         (tables.stemmed, &plan.highlight_stemmed),
-        (tables.plain, &plan.highlight_plain),
+        (tables.plain, &prefixed),
     ] {
         let Some(expr) = expr else { continue };
-        // FTS5 answers `rowid IN (...)` by running the match once per rowid: cheap for
-        // words, but a prefix is expanded over the whole vocabulary each time, so there
-        // the match runs once and the page's rowids are picked from it (`+`).
-        let plus = if table == tables.plain { "+" } else { "" };
         let sql = format!(
             "SELECT rowid, highlight({table}, 0, ?1, ?2) FROM {table}
-              WHERE {table} MATCH ?3 AND {plus}rowid IN (SELECT value FROM json_each(?4))"
+              WHERE {table} MATCH ?3 AND rowid IN (SELECT value FROM json_each(?4))"
         );
         let rows: Vec<(i64, Option<String>)> = sqlx::query_as(&sql)
             .bind(OPEN.to_string())

@@ -24,15 +24,39 @@ struct Turn {
     year: i16,
     /// Turn kind id.
     kind: u8,
+    /// Length in tokens in the stemmed index (what bm25 reads).
+    length: u32,
 }
 
-/// One statement, by pk.
-#[derive(Debug, Clone, Default)]
+/// One statement, by pk. Its forums are `forums_len` ids from `forums_at` in
+/// [`TurnIndex::forum_ids`]: one flat array, so a pass over many statements reads
+/// neighbouring memory instead of one allocation each.
+#[derive(Debug, Clone, Copy, Default)]
 struct Statement {
     kind: u16,
     language: u16,
-    forums: Vec<u16>,
+    forums_len: u16,
+    forums_at: u32,
+    /// Length of the title in tokens in the stemmed title index.
+    title_length: u32,
 }
+
+/// A turn that matched and passed the filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TurnHit {
+    /// The turn.
+    pub rowid: i64,
+    /// Its statement's pk.
+    pub statement: i64,
+    /// Its length in tokens in the stemmed index.
+    pub length: u32,
+    /// Its position in the list of matches given to [`TurnIndex::answer`].
+    pub listed: usize,
+}
+
+/// The index's rows of a list of matching turns, read once for all the passes over them.
+#[derive(Debug)]
+pub struct Gathered(Vec<Turn>);
 
 /// Names interned to small ids.
 #[derive(Debug, Default)]
@@ -70,10 +94,8 @@ pub struct TurnIndex {
     forums: Names,
     /// Distinct dates, in order.
     dates: Vec<String>,
-    /// Length in tokens of each turn in the stemmed index, by rowid (what bm25 reads).
-    lengths: Vec<u32>,
-    /// Length in tokens of each statement's title in the stemmed index, by pk.
-    title_lengths: Vec<u32>,
+    /// The forums of every statement, statement after statement.
+    forum_ids: Vec<u16>,
 }
 
 /// A filter value the archive does not hold matches nothing.
@@ -100,8 +122,8 @@ pub struct Answer {
     /// For a sort by date: `(rowid, date, statement's matching turns when grouped,
     /// title only)` of the best `offset + limit` hits, in order.
     pub page: Vec<(i64, Option<String>, Option<i64>, bool)>,
-    /// The matching turns that pass the filters.
-    pub body_hits: Vec<i64>,
+    /// The matching turns that pass the filters, in the order listed.
+    pub body_hits: Vec<TurnHit>,
     /// `(rowid, statement)` of the title-only statements' turns that pass the filters.
     pub title_hits: Vec<(i64, i64)>,
 }
@@ -206,6 +228,7 @@ impl TurnIndex {
                     speaker: speaker.map_or(0, |s| speakers.id(s) as u16 + 1),
                     year: year.and_then(|y| i16::try_from(y).ok()).unwrap_or(NO_YEAR),
                     kind: turn_kinds.id(kind) as u8,
+                    length: 0,
                 };
             }
         }
@@ -226,17 +249,34 @@ impl TurnIndex {
             sqlx::query_as("SELECT statement_pk, forum FROM statement_forums")
                 .fetch_all(&mut *tx)
                 .await?;
+        let mut by_statement: Vec<Vec<u16>> = vec![Vec::new(); statements.len()];
         for (pk, forum) in rows {
             let id = forums.id(&forum) as u16;
-            if let Some(s) = usize::try_from(pk)
+            if let Some(list) = usize::try_from(pk)
                 .ok()
-                .and_then(|pk| statements.get_mut(pk))
+                .and_then(|pk| by_statement.get_mut(pk))
             {
-                s.forums.push(id);
+                list.push(id);
             }
         }
-        let lengths = read_lengths(&mut tx, "segments_fts_docsize").await?;
-        let title_lengths = read_lengths(&mut tx, "titles_fts_docsize").await?;
+        let mut forum_ids = Vec::new();
+        for (s, list) in statements.iter_mut().zip(by_statement) {
+            s.forums_at = u32::try_from(forum_ids.len()).unwrap_or(u32::MAX);
+            s.forums_len = u16::try_from(list.len()).unwrap_or(u16::MAX);
+            forum_ids.extend(list);
+        }
+        for (turn, length) in turns
+            .iter_mut()
+            .zip(read_lengths(&mut tx, "segments_fts_docsize").await?)
+        {
+            turn.length = length;
+        }
+        for (s, length) in statements
+            .iter_mut()
+            .zip(read_lengths(&mut tx, "titles_fts_docsize").await?)
+        {
+            s.title_length = length;
+        }
         tx.commit().await?;
         // Ids must fit their fields; an archive beyond that is searched in SQL only.
         if speakers.names.len() >= usize::from(u16::MAX)
@@ -257,25 +297,41 @@ impl TurnIndex {
             languages,
             forums,
             dates,
-            lengths,
-            title_lengths,
+            forum_ids,
         })
-    }
-
-    /// A turn's length in tokens in the stemmed index.
-    pub fn length(&self, rowid: i64) -> Option<u32> {
-        usize::try_from(rowid)
-            .ok()
-            .and_then(|i| self.lengths.get(i))
-            .copied()
     }
 
     /// A statement's title length in tokens in the stemmed index.
     pub fn title_length(&self, pk: i64) -> Option<u32> {
         usize::try_from(pk)
             .ok()
-            .and_then(|i| self.title_lengths.get(i))
-            .copied()
+            .and_then(|i| self.statements.get(i))
+            .map(|s| s.title_length)
+    }
+
+    fn forums_of(&self, s: &Statement) -> &[u16] {
+        let at = s.forums_at as usize;
+        self.forum_ids
+            .get(at..at + usize::from(s.forums_len))
+            .unwrap_or_default()
+    }
+
+    /// The index's rows of `rowids`; `None` when one is not in the index (it was read
+    /// before the turn existed).
+    pub fn gather(&self, rowids: &[i64]) -> Option<Gathered> {
+        // A pass that only copies: the reads of scattered rows overlap, where a pass
+        // that also decides on each row waits for each read in turn.
+        let turns: Vec<Turn> = rowids
+            .iter()
+            .map(|&r| {
+                usize::try_from(r)
+                    .ok()
+                    .and_then(|i| self.turns.get(i))
+                    .copied()
+                    .unwrap_or_default()
+            })
+            .collect();
+        turns.iter().all(|t| t.pk != 0).then_some(Gathered(turns))
     }
 
     fn compile(&self, f: &Filters) -> Compiled {
@@ -304,18 +360,6 @@ impl TurnIndex {
         }
     }
 
-    /// The statement of a turn.
-    pub fn statement_of(&self, rowid: i64) -> Option<i64> {
-        self.turn(rowid).map(|t| i64::from(t.pk))
-    }
-
-    fn turn(&self, rowid: i64) -> Option<&Turn> {
-        usize::try_from(rowid)
-            .ok()
-            .and_then(|i| self.turns.get(i))
-            .filter(|t| t.pk != 0)
-    }
-
     fn passes_turn(t: &Turn, c: &Compiled) -> bool {
         Some(usize::from(t.kind)) != c.heading
             && c.speaker
@@ -328,8 +372,9 @@ impl TurnIndex {
         c.year.is_none_or(|y| t.year == y && y != NO_YEAR)
             && c.from.is_none_or(|d| t.date != 0 && t.date >= d)
             && c.to.is_none_or(|d| t.date != 0 && t.date <= d)
-            && c.forum
-                .is_none_or(|f| s.is_some_and(|s| s.forums.iter().any(|&x| usize::from(x) == f)))
+            && c.forum.is_none_or(|f| {
+                s.is_some_and(|s| self.forums_of(s).iter().any(|&x| usize::from(x) == f))
+            })
             && c.kind
                 .is_none_or(|k| s.is_some_and(|s| usize::from(s.kind) == k))
             && c.language
@@ -337,15 +382,15 @@ impl TurnIndex {
     }
 
     /// Statements among `title_pks` none of whose turns is in `body` (every matching
-    /// rowid, filters aside): those whose title alone matches. Their first turns are
+    /// turn, filters aside): those whose title alone matches. Their first turns are
     /// found in SQL, and filtered with the rest.
-    pub fn title_candidates(&self, body: &[i64], title_pks: &[i64]) -> Vec<i64> {
+    pub fn title_candidates(&self, body: &Gathered, title_pks: &[i64]) -> Vec<i64> {
         if title_pks.is_empty() {
             return Vec::new();
         }
         // One bit per statement: a pass over tens of thousands of matches touches no hash.
         let mut matched = vec![0u64; self.statements.len() / 64 + 1];
-        for t in body.iter().filter_map(|&r| self.turn(r)) {
+        for t in &body.0 {
             if let Some(word) = matched.get_mut(t.pk as usize / 64) {
                 *word |= 1 << (t.pk % 64);
             }
@@ -363,40 +408,43 @@ impl TurnIndex {
     }
 
     /// Counts, and for a sort by date the best `k` hits, of the matching turns `body`
-    /// and the title-only statements' turns `reps`. `None` when a rowid is not in the
-    /// index (it was read before the turn existed).
+    /// (gathered as `turns`) and the title-only statements' turns `reps`. `None` when a
+    /// rowid is not in the index (it was read before the turn existed).
+    #[allow(clippy::too_many_arguments)]
     pub fn answer(
         &self,
         f: &Filters,
         body: &[i64],
+        turns: &Gathered,
         reps: &[i64],
         sort: Sort,
         group: bool,
         k: usize,
     ) -> Option<Answer> {
         let c = self.compile(f);
-        // (rowid, title only) of every hit.
-        let mut hits: Vec<(i64, bool)> = Vec::new();
-        // Per statement, by pk: (first hit, hits, title only); `touched` lists those hit.
-        // Dense arrays rather than maps: a common word's search passes 400,000 turns here.
-        let mut per_statement: Vec<(i64, i64, bool)> = vec![(0, 0, false); self.statements.len()];
+        let reps_gathered = self.gather(reps)?;
+        // (rowid, title only, position in its list) of every hit, and its turn.
+        let mut hits: Vec<(i64, bool, usize, Turn)> = Vec::new();
+        // Per statement, by pk: (first hit, hits, title only, year); `touched` lists
+        // those hit. Dense arrays rather than maps: a common word passes 400,000 turns.
+        let mut per_statement: Vec<(i64, i64, bool, i16)> =
+            vec![(0, 0, false, NO_YEAR); self.statements.len()];
         let mut touched: Vec<u32> = Vec::new();
         let mut speakers = vec![0i64; self.speakers.names.len() + 1];
         let mut speaker_statements: HashSet<(u16, u32)> = HashSet::new();
-        for (list, title_only) in [(body, false), (reps, true)] {
-            for &r in list {
-                let t = self.turn(r)?;
+        for (list, gathered, title_only) in [(body, turns, false), (reps, &reps_gathered, true)] {
+            for (listed, (&r, t)) in list.iter().zip(&gathered.0).enumerate() {
                 if !(Self::passes_turn(t, &c) && self.passes_statement(t, &c)) {
                     continue;
                 }
-                hits.push((r, title_only));
+                hits.push((r, title_only, listed, *t));
                 let pk = t.pk as usize;
                 if pk >= per_statement.len() {
-                    per_statement.resize(pk + 1, (0, 0, false));
+                    per_statement.resize(pk + 1, (0, 0, false, NO_YEAR));
                 }
                 let e = &mut per_statement[pk];
                 if e.1 == 0 {
-                    *e = (r, 0, title_only);
+                    *e = (r, 0, title_only, t.year);
                     touched.push(t.pk);
                 }
                 e.0 = e.0.min(r);
@@ -418,14 +466,14 @@ impl TurnIndex {
         let mut forums = vec![0i64; self.forums.names.len()];
         let mut years: HashMap<i16, i64> = HashMap::new();
         for &pk in &touched {
-            let (first, n, _) = per_statement[pk as usize];
+            let (_, n, _, year) = per_statement[pk as usize];
             let weight = if group { 1 } else { n };
-            let t = self.turn(first)?;
-            if t.year != NO_YEAR {
-                *years.entry(t.year).or_default() += weight;
+            // Every turn of a statement has the statement's year.
+            if year != NO_YEAR {
+                *years.entry(year).or_default() += weight;
             }
             if let Some(s) = self.statements.get(pk as usize) {
-                for &fo in &s.forums {
+                for &fo in self.forums_of(s) {
                     forums[usize::from(fo)] += weight;
                 }
             }
@@ -471,14 +519,14 @@ impl TurnIndex {
                     touched
                         .iter()
                         .map(|&pk| per_statement[pk as usize])
-                        .map(|(first, n, title_only)| {
+                        .map(|(first, n, title_only, _)| {
                             let d = self.turns[first as usize].date;
                             (d == 0, d, first, Some(n), title_only)
                         })
                         .collect()
                 } else {
                     hits.iter()
-                        .map(|&(r, title_only)| {
+                        .map(|&(r, title_only, _, _)| {
                             let d = self.turns[r as usize].date;
                             (d == 0, d, r, None, title_only)
                         })
@@ -503,11 +551,16 @@ impl TurnIndex {
         };
         let mut body_hits = Vec::new();
         let mut title_hits = Vec::new();
-        for (r, title_only) in hits {
+        for (rowid, title_only, listed, t) in hits {
             if title_only {
-                title_hits.push((r, i64::from(self.turn(r)?.pk)));
+                title_hits.push((rowid, i64::from(t.pk)));
             } else {
-                body_hits.push(r);
+                body_hits.push(TurnHit {
+                    rowid,
+                    statement: i64::from(t.pk),
+                    length: t.length,
+                    listed,
+                });
             }
         }
         Some(Answer {

@@ -176,6 +176,7 @@ impl Query {
             excluded_plain: (!ex_prefixes.is_empty()).then(|| or_expr(&ex_prefixes)),
             highlight_stemmed: (!hl_words.is_empty()).then(|| or_expr(&hl_words)),
             highlight_plain: (!hl_prefixes.is_empty()).then(|| or_expr(&hl_prefixes)),
+            highlight_prefixes: hl_prefixes.iter().map(|t| fold(t.text())).collect(),
         }
     }
 }
@@ -207,6 +208,54 @@ pub struct Plan {
     pub highlight_stemmed: Option<String>,
     /// Every wanted prefix, OR-ed: what to highlight via the plain tables.
     pub highlight_plain: Option<String>,
+    /// Every wanted prefix, folded as [`fold`] does.
+    pub highlight_prefixes: Vec<String>,
+}
+
+impl Plan {
+    /// The words of `text` that the plan's prefixes match, as written, each once: what
+    /// to highlight of a prefix search in a text already found, as plain words, so the
+    /// prefix need not be expanded over the whole vocabulary again.
+    pub fn prefixed_words(&self, text: &str) -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        if self.highlight_prefixes.is_empty() {
+            return words;
+        }
+        for word in text
+            .split(|c: char| !is_word_char(c))
+            .filter(|w| !w.is_empty())
+        {
+            let folded = fold(word);
+            if self
+                .highlight_prefixes
+                .iter()
+                .any(|p| folded.starts_with(p.as_str()))
+                && !words.iter().any(|w| w == word)
+            {
+                words.push(word.to_owned());
+            }
+        }
+        words
+    }
+}
+
+/// A word as the plain tables' tokenizer compares it: lower case, and Latin letters
+/// without their diacritics (`unicode61 remove_diacritics 2` folds Latin letters only,
+/// so `й` stays `й`).
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if u32::from(c) < 0x250 {
+            unicode_normalization::char::decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    out.extend(d.to_lowercase());
+                }
+            });
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 fn or_expr(terms: &[&Term]) -> String {
@@ -352,6 +401,34 @@ mod tests {
     }
     fn q(clauses: Vec<Vec<Term>>, excluded: Vec<Term>) -> Query {
         Query { clauses, excluded }
+    }
+
+    #[test]
+    fn prefixed_words_are_the_words_a_prefix_matches_as_written() {
+        let plan = Query::parse("negotiat* CAFÉ* шанх* sanctions").plan();
+        assert_eq!(plan.highlight_prefixes, ["negotiat", "cafe", "шанх"]);
+        let text = "Negotiations, negotiate and renegotiate; the Café, cafés and CAFETERIA; \
+                    Шанхайская организация, шанхайской; negotiations again; sanctions.";
+        assert_eq!(
+            plan.prefixed_words(text),
+            [
+                "Negotiations",
+                "negotiate",
+                "Café",
+                "cafés",
+                "CAFETERIA",
+                "Шанхайская",
+                "шанхайской",
+                "negotiations"
+            ]
+        );
+        assert!(Query::parse("sanctions")
+            .plan()
+            .prefixed_words(text)
+            .is_empty());
+        // Only Latin letters lose their marks, as in FTS5: `й` is not `и`.
+        assert_eq!(fold("Élysée"), "elysee");
+        assert_eq!(fold("Мой"), "мой");
     }
 
     #[test]
