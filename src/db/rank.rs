@@ -9,8 +9,11 @@
 //!
 //! - `communique_tf(t)`: the phrase frequencies of the current row, an integer for a
 //!   single phrase, else the frequencies joined by `/`;
-//! - `communique_stats(t)`: `rows tokens hits1 hits2 ...`, the table's row and token
-//!   counts and each phrase's number of matching rows (FTS5's own inputs to the IDF).
+//! - `communique_stats(t, whole)`: `rows tokens hits1 hits2 ...`, the table's row and
+//!   token counts and each phrase's number of matching rows (FTS5's own inputs to the
+//!   IDF). FTS5 counts a phrase's rows by running it again over the whole table; when
+//!   `whole` is 1 and the query is a single phrase, its rows are the query's own
+//!   matches, which the caller lists anyway, so the hits are left out (`rows tokens`).
 //!
 //! [`Bm25`] then computes exactly FTS5's formula (same operations in the same order on
 //! the same `f64` values), so the order equals `ORDER BY rank`, ties included.
@@ -43,14 +46,19 @@ pub struct Bm25 {
 }
 
 impl Bm25 {
-    /// From the text of `communique_stats`; `None` when it is not such a text.
-    pub fn from_stats(stats: &str) -> Option<Bm25> {
+    /// From the text of `communique_stats`; `matches` is the number of rows the query
+    /// matched, the single phrase's hits when the text leaves them out. `None` when it is
+    /// not such a text.
+    pub fn from_stats(stats: &str, matches: i64) -> Option<Bm25> {
         let mut numbers = stats.split(' ').map(|n| n.parse::<i64>().ok());
         let rows = numbers.next()??;
         let tokens = numbers.next()??;
+        let mut hits: Vec<i64> = numbers.collect::<Option<_>>()?;
+        if hits.is_empty() {
+            hits.push(matches);
+        }
         let mut idf = Vec::new();
-        for hits in numbers {
-            let hits = hits?;
+        for hits in hits {
             // As fts5Bm25GetData: integer difference first, then doubles.
             let value = (((rows - hits) as f64 + 0.5) / (hits as f64 + 0.5)).ln();
             idf.push(if value <= 0.0 { 1e-6 } else { value });
@@ -195,9 +203,10 @@ unsafe extern "C" fn table_stats(
     api: *const ffi::Fts5ExtensionApi,
     fts: *mut ffi::Fts5Context,
     ctx: *mut ffi::sqlite3_context,
-    _n: c_int,
-    _values: *mut *mut ffi::sqlite3_value,
+    n: c_int,
+    values: *mut *mut ffi::sqlite3_value,
 ) {
+    let whole = n >= 1 && ffi::sqlite3_value_int(*values) == 1;
     let api = &*api;
     let (Some(row_count), Some(total_size), Some(phrase_count), Some(query_phrase)) = (
         api.xRowCount,
@@ -214,7 +223,8 @@ unsafe extern "C" fn table_stats(
         rc = total_size(fts, -1, &mut tokens);
     }
     let mut text = format!("{rows} {tokens}");
-    for p in 0..phrase_count(fts) {
+    let phrases = phrase_count(fts);
+    for p in 0..if whole && phrases == 1 { 0 } else { phrases } {
         if rc != ffi::SQLITE_OK {
             break;
         }
@@ -289,13 +299,24 @@ mod tests {
             "\"the pipeline\"",
             "talks NOT sanctions",
         ] {
-            let stats: String =
-                sqlx::query_scalar("SELECT communique_stats(t) FROM t WHERE t MATCH ?1 LIMIT 1")
-                    .bind(query)
-                    .fetch_one(&mut conn)
-                    .await
-                    .unwrap();
-            let bm25 = Bm25::from_stats(&stats).unwrap();
+            let (stats, whole, matches): (String, String, i64) = sqlx::query_as(
+                "SELECT communique_stats(t, 0), communique_stats(t, 1),
+                        (SELECT count(*) FROM t WHERE t MATCH ?1)
+                   FROM t WHERE t MATCH ?1 LIMIT 1",
+            )
+            .bind(query)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+            let bm25 = Bm25::from_stats(&stats, -1).unwrap();
+            // Leaving a single phrase's hits to the caller changes nothing.
+            assert_eq!(
+                Bm25::from_stats(&whole, matches),
+                Some(bm25.clone()),
+                "{query}"
+            );
+            let one_phrase = !query.contains(' ') || query.starts_with('"');
+            assert_eq!(stats != whole, one_phrase, "{query}: {stats} / {whole}");
             let rows: Vec<(i64, f64, String, Vec<u8>)> = sqlx::query_as(
                 "SELECT t.rowid, rank, CAST(communique_tf(t) AS TEXT), d.sz
                    FROM t JOIN t_docsize d ON d.id = t.rowid WHERE t MATCH ?1",
@@ -320,9 +341,9 @@ mod tests {
 
     #[test]
     fn malformed_stats_and_frequencies_are_refused() {
-        assert_eq!(Bm25::from_stats(""), None);
-        assert_eq!(Bm25::from_stats("10 x 1"), None);
-        let bm25 = Bm25::from_stats("10 100 2 3").unwrap();
+        assert_eq!(Bm25::from_stats("", 1), None);
+        assert_eq!(Bm25::from_stats("10 x 1", 1), None);
+        let bm25 = Bm25::from_stats("10 100 2 3", 1).unwrap();
         assert_eq!(bm25.score(&[1], 10), None, "one frequency for two phrases");
         assert_eq!(Bm25::frequencies("1/x"), None);
         assert!(bm25.score(&[1, 0], 10).unwrap() < 0.0);

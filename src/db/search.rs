@@ -798,9 +798,16 @@ async fn from_index(
     let titles = matching(&mut sql, req.plan, &TITLES, scoring).unwrap_or_else(|| NO_TITLES.into());
     let (frequencies, stats) = if let (true, Some(expr)) = (scored, &stemmed) {
         let p = sql.text(expr);
+        // With no condition beside the stemmed match, a one-phrase query's matches are
+        // its phrase's hits: listed here, not counted again.
+        let whole = i32::from(
+            req.plan.plain.is_none()
+                && req.plan.mixed.is_empty()
+                && req.plan.excluded_plain.is_none(),
+        );
         let stats = |table: &str| {
             format!(
-                "(SELECT {}({table}) FROM {table} WHERE {table} MATCH {p} LIMIT 1)",
+                "(SELECT {}({table}, {whole}) FROM {table} WHERE {table} MATCH {p} LIMIT 1)",
                 rank::STATS
             )
         };
@@ -866,7 +873,9 @@ async fn from_index(
     else {
         return Ok(None);
     };
-    let bm25 = |stats: Option<&str>| stats.and_then(Bm25::from_stats);
+    let bm25 = |stats: Option<&str>, matches: usize| {
+        stats.and_then(|s| Bm25::from_stats(s, i64::try_from(matches).unwrap_or(i64::MAX)))
+    };
     let page = if req.sort != Sort::Relevance || req.group {
         None
     } else if req.plan.stemmed.is_none() && req.plan.mixed.is_empty() {
@@ -876,8 +885,14 @@ async fn from_index(
             scored_page(
                 req,
                 index,
-                (&body_scored, bm25(body_stats.as_deref())),
-                (&title_scored, bm25(title_stats.as_deref())),
+                (
+                    &body_scored,
+                    bm25(body_stats.as_deref(), body_scored.rowids.len()),
+                ),
+                (
+                    &title_scored,
+                    bm25(title_stats.as_deref(), title_scored.rowids.len()),
+                ),
                 &answer,
             )
         })
