@@ -231,6 +231,9 @@ enum Scoring {
     /// The phrase frequencies of the stemmed table (`communique_tf`), for bm25 in Rust;
     /// only meaningful when the plan has a stemmed expression.
     Frequencies,
+    /// Each row of the driving table handed to the [`rank::Collector`] of `token`, with
+    /// the stemmed table's phrase frequencies when `frequencies`; the score is 1.
+    Collect { token: i64, frequencies: bool },
 }
 
 impl Scoring {
@@ -240,6 +243,17 @@ impl Scoring {
         } else {
             Scoring::Unranked
         }
+    }
+}
+
+/// Whether the plan's matches are exactly the rows of one table's match (the driver of
+/// [`matching`]), with no condition on other tables around it.
+fn single_driver(plan: &Plan) -> bool {
+    let unconditioned = plan.mixed.is_empty() && plan.excluded_plain.is_none();
+    match (&plan.stemmed, &plan.plain) {
+        (Some(_), None) => unconditioned,
+        (None, Some(_)) => unconditioned && plan.excluded_stemmed.is_none(),
+        _ => false,
     }
 }
 
@@ -264,22 +278,33 @@ fn matching(sql: &mut Sql, plan: &Plan, tables: &Tables, scoring: Scoring) -> Op
     } else {
         "0.0"
     };
+    let token = match scoring {
+        Scoring::Collect { token, .. } => sql.param(Value::Int(token)),
+        _ => String::new(),
+    };
     let score = |table: &str| match scoring {
         Scoring::Rank if table == stemmed => "rank".to_owned(),
         Scoring::Frequencies if table == stemmed => format!("{}({stemmed})", rank::TF),
+        Scoring::Collect { frequencies, .. } => {
+            let frequencies = i32::from(frequencies && table == stemmed);
+            format!("{}({table}, {token}, {frequencies})", rank::COLLECT)
+        }
         _ => "0.0".to_owned(),
+    };
+    let plain_score = match scoring {
+        Scoring::Collect { .. } => score(plain),
+        _ => plain_score.to_owned(),
+    };
+    // An auxiliary function works only in the query over its own table: `LIMIT -1`
+    // keeps SQLite from flattening that query into the one around it.
+    let unflattened = match scoring {
+        Scoring::Frequencies | Scoring::Collect { .. } => " LIMIT -1",
+        _ => "",
     };
     let mut conditions = Vec::new();
     let driver;
     if let Some(expr) = stemmed_expression(plan) {
         let p = sql.text(&expr);
-        // An auxiliary function works only in the query over its own table: `LIMIT -1`
-        // keeps SQLite from flattening this query into the one around it.
-        let unflattened = if scoring == Scoring::Frequencies {
-            " LIMIT -1"
-        } else {
-            ""
-        };
         driver = format!(
             "SELECT rowid, {} AS score FROM {stemmed} WHERE {stemmed} MATCH {p}{unflattened}",
             score(stemmed)
@@ -300,7 +325,7 @@ fn matching(sql: &mut Sql, plan: &Plan, tables: &Tables, scoring: Scoring) -> Op
         if let Some(expr) = &plan.plain {
             let p = sql.text(expr);
             driver = format!(
-                "SELECT rowid, {plain_score} AS score FROM {plain} WHERE {plain} MATCH {p}"
+                "SELECT rowid, {plain_score} AS score FROM {plain} WHERE {plain} MATCH {p}{unflattened}"
             );
         } else {
             let first = plan.mixed.first()?;
@@ -787,24 +812,37 @@ async fn from_index(
     // here, from each match's phrase frequencies and the index's row lengths.
     let stemmed = stemmed_expression(req.plan);
     let scored = req.sort == Sort::Relevance && !req.group && stemmed.is_some();
-    let scoring = if scored {
-        Scoring::Frequencies
-    } else {
-        Scoring::Unranked
+    // Matches of a single table are handed over directly; others as text lists.
+    let single = single_driver(req.plan);
+    let collectors = single.then(|| (rank::Collector::new(), rank::Collector::new()));
+    let scoring = |collector: Option<&rank::Collector>| match collector {
+        Some(c) => Scoring::Collect {
+            token: c.token(),
+            frequencies: scored,
+        },
+        None if scored => Scoring::Frequencies,
+        None => Scoring::Unranked,
     };
-    let Some(bodies) = matching(&mut sql, req.plan, &BODIES, scoring) else {
+    let Some(bodies) = matching(
+        &mut sql,
+        req.plan,
+        &BODIES,
+        scoring(collectors.as_ref().map(|c| &c.0)),
+    ) else {
         return Ok(None);
     };
-    let titles = matching(&mut sql, req.plan, &TITLES, scoring).unwrap_or_else(|| NO_TITLES.into());
+    let titles = matching(
+        &mut sql,
+        req.plan,
+        &TITLES,
+        scoring(collectors.as_ref().map(|c| &c.1)),
+    )
+    .unwrap_or_else(|| NO_TITLES.into());
     let (frequencies, stats) = if let (true, Some(expr)) = (scored, &stemmed) {
         let p = sql.text(expr);
         // With no condition beside the stemmed match, a one-phrase query's matches are
         // its phrase's hits: listed here, not counted again.
-        let whole = i32::from(
-            req.plan.plain.is_none()
-                && req.plan.mixed.is_empty()
-                && req.plan.excluded_plain.is_none(),
-        );
+        let whole = i32::from(single);
         let stats = |table: &str| {
             format!(
                 "(SELECT {}({table}, {whole}) FROM {table} WHERE {table} MATCH {p} LIMIT 1)",
@@ -818,15 +856,24 @@ async fn from_index(
     } else {
         ("NULL", "NULL, NULL".to_owned())
     };
-    // Rowids and frequencies as two lists from one pass over each table's matches.
-    let text = format!(
-        "SELECT (SELECT CAST(value AS INTEGER) FROM archive_meta WHERE key = 'generation'),
-                b.rowids, b.frequencies, t.rowids, t.frequencies, {stats}
-           FROM (SELECT group_concat(rowid) AS rowids, group_concat({frequencies}) AS frequencies
-                   FROM ({bodies})) b,
-                (SELECT group_concat(rowid) AS rowids, group_concat({frequencies}) AS frequencies
-                   FROM ({titles})) t"
-    );
+    let text = if single {
+        // The rows go to the collectors; SQLite returns only how many there were.
+        format!(
+            "SELECT (SELECT CAST(value AS INTEGER) FROM archive_meta WHERE key = 'generation'),
+                    (SELECT CAST(count(score) AS TEXT) FROM ({bodies})), NULL,
+                    (SELECT CAST(count(score) AS TEXT) FROM ({titles})), NULL, {stats}"
+        )
+    } else {
+        // Rowids and frequencies as two lists from one pass over each table's matches.
+        format!(
+            "SELECT (SELECT CAST(value AS INTEGER) FROM archive_meta WHERE key = 'generation'),
+                    b.rowids, b.frequencies, t.rowids, t.frequencies, {stats}
+               FROM (SELECT group_concat(rowid) AS rowids,
+                            group_concat({frequencies}) AS frequencies FROM ({bodies})) b,
+                    (SELECT group_concat(rowid) AS rowids,
+                            group_concat({frequencies}) AS frequencies FROM ({titles})) t"
+        )
+    };
     // One read transaction: the rowids, the generation and the first turns agree.
     let mut tx = pool.begin().await?;
     type Lists = (
@@ -845,8 +892,25 @@ async fn from_index(
     if generation != index.generation {
         return Ok(None);
     }
-    let body_scored = Scored::parse(body_rowids.as_deref(), body_tf.as_deref());
-    let title_scored = Scored::parse(title_rowids.as_deref(), title_tf.as_deref());
+    let (body_scored, title_scored) = match &collectors {
+        Some((bodies, titles)) => {
+            let (bodies, titles) = (Scored::from(bodies.take()), Scored::from(titles.take()));
+            // Each count is what SQLite saw; the collectors must hold as many rows.
+            let count = |c: &Option<String>| c.as_deref().and_then(|c| c.parse::<usize>().ok());
+            if count(&body_rowids) != Some(bodies.rowids.len())
+                || count(&title_rowids) != Some(titles.rowids.len())
+            {
+                return Err(sqlx::Error::Protocol(
+                    "collected matches differ from their count".into(),
+                ));
+            }
+            (bodies, titles)
+        }
+        None => (
+            Scored::parse(body_rowids.as_deref(), body_tf.as_deref()),
+            Scored::parse(title_rowids.as_deref(), title_tf.as_deref()),
+        ),
+    };
     let body = &body_scored.rowids;
     let title_pks = &title_scored.rowids;
     let Some(gathered) = index.gather(body) else {
@@ -915,6 +979,16 @@ struct Scored {
     rowids: Vec<i64>,
     frequencies: Vec<u32>,
     phrases: usize,
+}
+
+impl From<rank::Collected> for Scored {
+    fn from(c: rank::Collected) -> Scored {
+        Scored {
+            rowids: c.rowids,
+            frequencies: c.frequencies,
+            phrases: c.phrases,
+        }
+    }
 }
 
 impl Scored {
