@@ -1424,16 +1424,16 @@ async fn load_hits(pool: &SqlitePool, plan: &Plan, page: &[PageHit]) -> sqlx::Re
         };
         by_rowid.insert(rowid, (hit, pk, body));
     }
-    let bodies: Vec<&str> = by_rowid
-        .values()
-        .map(|(_, _, body)| body.as_str())
+    let bodies: Vec<(i64, &str)> = by_rowid
+        .iter()
+        .map(|(&rowid, (_, _, body))| (rowid, body.as_str()))
         .collect();
     let body_marks = highlights(pool, plan, &BODIES, &ids_json, &bodies).await?;
     pks.sort_unstable();
     pks.dedup();
-    let titles: Vec<&str> = by_rowid
+    let titles: Vec<(i64, &str)> = by_rowid
         .values()
-        .filter_map(|(hit, _, _)| hit.statement.title.as_deref())
+        .filter_map(|(hit, pk, _)| Some((*pk, hit.statement.title.as_deref()?)))
         .collect();
     let title_marks = highlights(
         pool,
@@ -1469,39 +1469,19 @@ async fn load_hits(pool: &SqlitePool, plan: &Plan, page: &[PageHit]) -> sqlx::Re
 }
 
 /// Character ranges of the matches of the plan's wanted terms in the given rows of
-/// `tables`, by rowid: stemmed words and phrases and plain prefixes merged. `texts` are
-/// those rows' texts.
+/// `tables`, by rowid: stemmed words and phrases (from FTS5) and prefixes merged.
+/// `texts` are those rows' texts, by rowid.
 async fn highlights(
     pool: &SqlitePool,
     plan: &Plan,
     tables: &Tables,
     ids_json: &str,
-    texts: &[&str],
+    texts: &[(i64, &str)],
 ) -> sqlx::Result<HashMap<i64, Vec<(usize, usize)>>> {
     let mut out: HashMap<i64, Vec<(usize, usize)>> = HashMap::new();
-    // FTS5 answers `rowid IN (...)` by running the match once per rowid: cheap for
-    // words, but a prefix would be expanded over the whole vocabulary each time. So the
-    // prefixes are highlighted as the words of these texts that they match.
-    let mut prefixed: Vec<String> = Vec::new();
-    for text in texts {
-        for word in plan.prefixed_words(text) {
-            if !prefixed.contains(&word) {
-                prefixed.push(word);
-            }
-        }
-    }
-    let prefixed = (!prefixed.is_empty()).then(|| {
-        prefixed
-            .iter()
-            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-            .collect::<Vec<_>>()
-            .join(" OR ")
-    });
-    for (table, expr) in [
-        (tables.stemmed, &plan.highlight_stemmed),
-        (tables.plain, &prefixed),
-    ] {
-        let Some(expr) = expr else { continue };
+    if let Some(expr) = &plan.highlight_stemmed {
+        // FTS5 answers `rowid IN (...)` by running the match once per listed rowid.
+        let table = tables.stemmed;
         let sql = format!(
             "SELECT rowid, highlight({table}, 0, ?1, ?2) FROM {table}
               WHERE {table} MATCH ?3 AND rowid IN (SELECT value FROM json_each(?4))"
@@ -1517,6 +1497,14 @@ async fn highlights(
             if let Some(marked) = marked {
                 out.entry(rowid).or_default().extend(mark_ranges(&marked));
             }
+        }
+    }
+    // A prefix would be expanded over the whole vocabulary for each listed rowid: its
+    // words are found in the texts instead.
+    for &(rowid, text) in texts {
+        let ranges = plan.prefix_ranges(text);
+        if !ranges.is_empty() {
+            out.entry(rowid).or_default().extend(ranges);
         }
     }
     for ranges in out.values_mut() {

@@ -175,7 +175,6 @@ impl Query {
             excluded_stemmed: (!ex_words.is_empty()).then(|| or_expr(&ex_words)),
             excluded_plain: (!ex_prefixes.is_empty()).then(|| or_expr(&ex_prefixes)),
             highlight_stemmed: (!hl_words.is_empty()).then(|| or_expr(&hl_words)),
-            highlight_plain: (!hl_prefixes.is_empty()).then(|| or_expr(&hl_prefixes)),
             highlight_prefixes: hl_prefixes.iter().map(|t| fold(t.text())).collect(),
         }
     }
@@ -206,36 +205,45 @@ pub struct Plan {
     pub excluded_plain: Option<String>,
     /// Every wanted word and phrase, OR-ed: what to highlight via the stemmed tables.
     pub highlight_stemmed: Option<String>,
-    /// Every wanted prefix, OR-ed: what to highlight via the plain tables.
-    pub highlight_plain: Option<String>,
     /// Every wanted prefix, folded as [`fold`] does.
     pub highlight_prefixes: Vec<String>,
 }
 
 impl Plan {
-    /// The words of `text` that the plan's prefixes match, as written, each once: what
-    /// to highlight of a prefix search in a text already found, as plain words, so the
-    /// prefix need not be expanded over the whole vocabulary again.
-    pub fn prefixed_words(&self, text: &str) -> Vec<String> {
-        let mut words: Vec<String> = Vec::new();
+    /// Character ranges of the words of `text` that the plan's prefixes match: how a
+    /// prefix search is highlighted in a text already found, without expanding the
+    /// prefix over the index's vocabulary again for the page's few rows. Words are runs
+    /// of letters and digits, as the plain tables' tokenizer reads them.
+    pub fn prefix_ranges(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut ranges = Vec::new();
         if self.highlight_prefixes.is_empty() {
-            return words;
+            return ranges;
         }
-        for word in text
-            .split(|c: char| !is_word_char(c))
-            .filter(|w| !w.is_empty())
-        {
+        let matches = |word: &str| {
             let folded = fold(word);
-            if self
-                .highlight_prefixes
+            self.highlight_prefixes
                 .iter()
                 .any(|p| folded.starts_with(p.as_str()))
-                && !words.iter().any(|w| w == word)
-            {
-                words.push(word.to_owned());
+        };
+        // (character, byte) where the current word began.
+        let mut start: Option<(usize, usize)> = None;
+        let mut chars = 0;
+        for (byte, c) in text.char_indices() {
+            if is_word_char(c) {
+                start.get_or_insert((chars, byte));
+            } else if let Some((first, from)) = start.take() {
+                if matches(&text[from..byte]) {
+                    ranges.push((first, chars));
+                }
+            }
+            chars += 1;
+        }
+        if let Some((first, from)) = start {
+            if matches(&text[from..]) {
+                ranges.push((first, chars));
             }
         }
-        words
+        ranges
     }
 }
 
@@ -404,27 +412,30 @@ mod tests {
     }
 
     #[test]
-    fn prefixed_words_are_the_words_a_prefix_matches_as_written() {
+    fn prefix_ranges_are_the_words_a_prefix_matches() {
         let plan = Query::parse("negotiat* CAFÉ* шанх* sanctions").plan();
         assert_eq!(plan.highlight_prefixes, ["negotiat", "cafe", "шанх"]);
-        let text = "Negotiations, negotiate and renegotiate; the Café, cafés and CAFETERIA; \
-                    Шанхайская организация, шанхайской; negotiations again; sanctions.";
+        let text = "Negotiations, renegotiate; the Café and CAFETERIA; Шанхайская, шанхайской; \
+                    sanctions, negotiat";
+        let marked: Vec<String> = plan
+            .prefix_ranges(text)
+            .into_iter()
+            .map(|(a, b)| text.chars().skip(a).take(b - a).collect())
+            .collect();
         assert_eq!(
-            plan.prefixed_words(text),
+            marked,
             [
                 "Negotiations",
-                "negotiate",
                 "Café",
-                "cafés",
                 "CAFETERIA",
                 "Шанхайская",
                 "шанхайской",
-                "negotiations"
+                "negotiat"
             ]
         );
         assert!(Query::parse("sanctions")
             .plan()
-            .prefixed_words(text)
+            .prefix_ranges(text)
             .is_empty());
         // Only Latin letters lose their marks, as in FTS5: `й` is not `и`.
         assert_eq!(fold("Élysée"), "elysee");
@@ -509,7 +520,7 @@ mod tests {
         assert_eq!(plan.plain.as_deref(), Some(r#""negotiat"*"#));
         assert_eq!(plan.excluded_stemmed.as_deref(), Some(r#""INF""#));
         assert_eq!(plan.excluded_plain.as_deref(), Some(r#""sanction"*"#));
-        assert_eq!(plan.highlight_plain.as_deref(), Some(r#""negotiat"*"#));
+        assert_eq!(plan.highlight_prefixes, ["negotiat"]);
         // A hyphen inside a word is not an exclusion; a lone hyphen is nothing.
         assert_eq!(
             Query::parse("Secretary-General - x"),
@@ -667,10 +678,7 @@ mod tests {
             {
                 runs.push(("s", e.clone()));
             }
-            for e in [&plan.plain, &plan.excluded_plain, &plan.highlight_plain]
-                .into_iter()
-                .flatten()
-            {
+            for e in [&plan.plain, &plan.excluded_plain].into_iter().flatten() {
                 runs.push(("p", e.clone()));
             }
             for m in &plan.mixed {
