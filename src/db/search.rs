@@ -6,6 +6,12 @@
 //! combined by rowid; titles likewise in `titles_fts` / `titles_plain`. A statement whose
 //! title matches but none of whose turns do is represented by its first turn (the first
 //! that passes the turn filters).
+//!
+//! With the [`TurnIndex`] in memory, SQLite only lists the matches (handed to a
+//! [`rank::Collector`] when one table's match is the whole search) with their phrase
+//! frequencies; totals, facets, and pages by date or by bm25 (computed as FTS5 does, see
+//! [`rank`]) are worked out in Rust. Without it, or for what it cannot answer, the same
+//! search runs in SQL.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
@@ -799,9 +805,9 @@ fn date_page(
         .collect()
 }
 
-/// Counts (and for a sort by date, the best hits) from the turn index: the matching
-/// rowids and title-matching statements come from SQLite as two strings, read in one
-/// snapshot with the generation; `None` when that is not the index's generation.
+/// Counts and the page from the turn index: the matching turns and title-matching
+/// statements (with their phrase frequencies when ranked here) come from SQLite, read in
+/// one snapshot with the generation; `None` when that is not the index's generation.
 async fn from_index(
     pool: &SqlitePool,
     req: &Request<'_>,

@@ -1,8 +1,9 @@
 //! What search needs of every turn, held in memory for one archive generation: the
-//! statement, kind, speaker, year and date of each turn, and the forums, kind and
-//! language of each statement. With it, a search's total, facets and page in date
-//! order come from the list of matching rowids alone (one string from SQLite), instead
-//! of a join and a sort over one `segment_meta` row per match.
+//! statement, kind, speaker, year, date and length in tokens of each turn, and the
+//! forums, kind, language and title length of each statement. With it, a search's
+//! total, facets and page (by date, or by bm25 from the matches' phrase frequencies)
+//! come from the list of matching rowids alone, instead of a join and a sort over one
+//! `segment_meta` row per match and a `_docsize` look-up per match for bm25.
 
 use std::collections::{HashMap, HashSet};
 
