@@ -4,8 +4,8 @@
 //! FTS5's `bm25()` needs, for each matching row, the frequency of each query phrase (read
 //! from the position lists it already holds) and the row's length in tokens (one b-tree
 //! look-up in the `_docsize` table per row: a third of the cost of ranking a word found in
-//! 25,000 turns). The turn index keeps every row's length in memory, so two FTS5
-//! auxiliary functions hand over the rest:
+//! 25,000 turns). The turn index keeps every row's length in memory, so FTS5 auxiliary
+//! functions hand over the rest:
 //!
 //! - `communique_tf(t)`: the phrase frequencies of the current row, an integer for a
 //!   single phrase, else the frequencies joined by `/`;
@@ -13,12 +13,12 @@
 //!   token counts and each phrase's number of matching rows (FTS5's own inputs to the
 //!   IDF). FTS5 counts a phrase's rows by running it again over the whole table; when
 //!   `whole` is 1 and the query is a single phrase, its rows are the query's own
-//!   matches, which the caller lists anyway, so the hits are left out (`rows tokens`).
-//!
+//!   matches, which the caller lists anyway, so the hits are left out (`rows tokens`);
 //! - `communique_collect(t, token, frequencies)`: hands the current row's rowid (and with
 //!   `frequencies` 1, its phrase frequencies) to the [`Collector`] registered under
 //!   `token`, and returns 1. A search's pass over tens of thousands of matches then
-//!   costs no text: no `group_concat` string built by SQLite and parsed again in Rust.
+//!   costs no text: no `group_concat` string built by SQLite and parsed again in Rust
+//!   (`communique_tf` serves searches whose matches need conditions on other tables).
 //!
 //! [`Bm25`] then computes exactly FTS5's formula (same operations in the same order on
 //! the same `f64` values), so the order equals `ORDER BY rank`, ties included.
