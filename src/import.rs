@@ -548,6 +548,9 @@ impl Writer {
                 .execute(&mut *conn)
                 .await
                 .context("starting a transaction")?;
+            store::defer_indexing(&mut *conn)
+                .await
+                .context("deferring full-text indexing")?;
             self.open = Some(Instant::now());
         }
         // Reading first, outside any savepoint: an unchanged file (the common case of a
@@ -650,6 +653,9 @@ impl Writer {
         if changed {
             store::bump_generation(&mut *self.conn).await?;
         }
+        store::index_deferred(&mut *self.conn)
+            .await
+            .context("indexing the batch's turns")?;
         sqlx::raw_sql("COMMIT")
             .execute(&mut *self.conn)
             .await

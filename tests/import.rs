@@ -1,6 +1,7 @@
 //! The archive's writes and identity rules, and `communique import/reparse/remove`.
 
 use chrono::NaiveDate;
+use communique::db::store::Keys;
 use communique::db::{self, store};
 use communique::import::{self, Outcome};
 use communique::model::{ForumRef, Kind, Segment, SegmentKind, SpeakerRef, Statement};
@@ -142,6 +143,91 @@ async fn a_stored_statement_loads_back_exactly() {
         store::load_statement(&pool, "no-such-id").await.unwrap(),
         None
     );
+}
+
+/// Inside a deferring transaction, turns and titles written, rewritten and deleted
+/// before the commit reach the indexes exactly as they stand at the commit.
+#[tokio::test]
+async fn deferred_indexing_indexes_what_stands_at_the_commit() {
+    let (_dir, pool) = temp_db().await;
+    let mut conn = pool.acquire().await.unwrap();
+    let source = store::PackedSource::pack(&text_source("a.txt")).unwrap();
+    let mut first = sample(
+        "a",
+        Some("Remarks on the Caspian summit"),
+        Some("2020-01-01"),
+        None,
+    );
+    let kept = sample(
+        "b",
+        Some("Answers on the Arctic Council"),
+        Some("2020-02-02"),
+        None,
+    );
+    let gone = sample(
+        "c",
+        Some("Statement on the Danube"),
+        Some("2020-03-03"),
+        None,
+    );
+
+    sqlx::raw_sql("BEGIN IMMEDIATE")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    store::defer_indexing(&mut *conn).await.unwrap();
+    let pk = store::insert_statement_unguarded(&mut conn, "a", &first, &Keys::of(&first), &source)
+        .await
+        .unwrap();
+    store::insert_statement_unguarded(&mut conn, "b", &kept, &Keys::of(&kept), &source)
+        .await
+        .unwrap();
+    store::insert_statement_unguarded(&mut conn, "c", &gone, &Keys::of(&gone), &source)
+        .await
+        .unwrap();
+    // Nothing is indexed yet: the turns are only listed.
+    let listed: i64 = sqlx::query_scalar("SELECT count(*) FROM fts_deferred")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(listed, 3 + 3 * 2);
+    first.title = Some("Remarks on the Volga summit".into());
+    first.segments[1].paragraphs = vec!["The ministers spoke of the Volga.".into()];
+    store::replace_statement(&mut conn, pk, &first, &Keys::of(&first), None)
+        .await
+        .unwrap();
+    assert!(store::delete_statement(&mut conn, "c").await.unwrap());
+    store::index_deferred(&mut *conn).await.unwrap();
+    sqlx::raw_sql("COMMIT").execute(&mut *conn).await.unwrap();
+    drop(conn);
+
+    assert_eq!(count(&pool, "SELECT count(*) FROM fts_deferred").await, 0);
+    assert_eq!(count(&pool, "SELECT count(*) FROM fts_defer").await, 0);
+    assert_fts_in_sync(&pool).await;
+    assert_eq!(matches(&pool, "Volga").await, 1);
+    assert_eq!(matches(&pool, "restraint").await, 1);
+    for (title, hits) in [("Volga", 1), ("Arctic", 1), ("Caspian", 0), ("Danube", 0)] {
+        let found = count_bound(
+            &pool,
+            "SELECT count(*) FROM titles_fts WHERE titles_fts MATCH ?1",
+            title,
+        )
+        .await;
+        assert_eq!(found, hits, "{title}");
+    }
+
+    // Outside a deferring transaction the triggers index at once, as before.
+    let mut later = sample(
+        "d",
+        Some("Briefing on the Baltic"),
+        Some("2021-01-01"),
+        None,
+    );
+    later.segments[1].paragraphs = vec!["Restraint is needed on the Baltic.".into()];
+    assert_eq!(put(&pool, &later, "d.txt").await.0, Outcome::Imported);
+    assert_eq!(count(&pool, "SELECT count(*) FROM fts_deferred").await, 0);
+    assert_eq!(matches(&pool, "restraint").await, 2);
+    assert_fts_in_sync(&pool).await;
 }
 
 #[tokio::test]

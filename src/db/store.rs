@@ -832,6 +832,41 @@ pub async fn sync_registry(conn: &mut SqliteConnection, registry: &Registry) -> 
     Ok(())
 }
 
+/// Defers full-text indexing of the turns and titles inserted from now until
+/// [`index_deferred`], within the open transaction (see migration 0006): the batch is
+/// then indexed in one pass per index, about twice as fast as row by row.
+pub async fn defer_indexing(executor: impl SqliteExecutor<'_>) -> sqlx::Result<()> {
+    sqlx::query("INSERT OR IGNORE INTO fts_defer (deferring) VALUES (1)")
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Indexes what [`defer_indexing`] held back and ends the deferral; must run before the
+/// transaction commits. Rowids go in ascending order, so FTS5 keeps appending to the
+/// terms it holds in memory instead of flushing them.
+pub async fn index_deferred(executor: impl SqliteExecutor<'_>) -> sqlx::Result<()> {
+    sqlx::raw_sql(
+        "INSERT INTO segments_fts (rowid, body)
+              SELECT s.rowid, s.body FROM fts_deferred AS d JOIN segments AS s ON s.rowid = d.id
+               WHERE d.source = 0 ORDER BY d.id;
+         INSERT INTO segments_plain (rowid, body)
+              SELECT s.rowid, s.body FROM fts_deferred AS d JOIN segments AS s ON s.rowid = d.id
+               WHERE d.source = 0 ORDER BY d.id;
+         INSERT INTO titles_fts (rowid, title)
+              SELECT s.pk, s.title FROM fts_deferred AS d JOIN statements AS s ON s.pk = d.id
+               WHERE d.source = 1 AND s.title IS NOT NULL ORDER BY d.id;
+         INSERT INTO titles_plain (rowid, title)
+              SELECT s.pk, s.title FROM fts_deferred AS d JOIN statements AS s ON s.pk = d.id
+               WHERE d.source = 1 AND s.title IS NOT NULL ORDER BY d.id;
+         DELETE FROM fts_deferred;
+         DELETE FROM fts_defer;",
+    )
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 /// Marks the archive as changed: the server's caches and ETags key on the generation.
 pub async fn bump_generation(executor: impl SqliteExecutor<'_>) -> sqlx::Result<()> {
     sqlx::query(
