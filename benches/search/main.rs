@@ -1,7 +1,7 @@
 //! Search latency end to end over HTTP, against the FTS5 floor.
 //!
-//! `cargo bench --bench search -- [DOCS] [--seconds N]` (default 100000 documents, 10 s
-//! per class) opens `target/bench/search-DOCS.db`, importing the generated corpus
+//! `cargo bench --bench search -- [DOCS] [--seconds N] [--only WORD]` (default 100000
+//! documents, 10 s per class; `--only` runs the classes whose name holds WORD) opens `target/bench/search-DOCS.db`, importing the generated corpus
 //! `target/bench/corpus-DOCS` (made by `cargo bench --bench import -- DOCS`) when the
 //! database is missing. It serves the archive on 127.0.0.1 with the page cache off, so
 //! every request runs its search, and drives `/api/search` with `wrk` at 4 connections
@@ -37,16 +37,27 @@ fn main() -> anyhow::Result<()> {
         .and_then(|i| args.get(i + 1))
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
     let db = root.join(format!("search-{docs}.db"));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    runtime.block_on(run(&root, &db, docs, seconds))
+    runtime.block_on(run(&root, &db, docs, seconds, only.as_deref()))
 }
 
-async fn run(root: &Path, db: &Path, docs: usize, seconds: u64) -> anyhow::Result<()> {
+async fn run(
+    root: &Path,
+    db: &Path,
+    docs: usize,
+    seconds: u64,
+    only: Option<&str>,
+) -> anyhow::Result<()> {
     if !db.exists() {
         let corpus = root.join(format!("corpus-{docs}"));
         anyhow::ensure!(
@@ -86,7 +97,10 @@ async fn run(root: &Path, db: &Path, docs: usize, seconds: u64) -> anyhow::Resul
         std::fs::metadata(db)?.len() as f64 / 1e6
     );
 
-    let classes = classes(&pool, turns).await?;
+    let mut classes = classes(&pool, turns).await?;
+    if let Some(only) = only {
+        classes.retain(|c| c.name.contains(only));
+    }
     let mut config = Config::new("http://127.0.0.1");
     config.cache_bytes = 0;
     // Nor are totals and facets kept between requests: the queries cycle, and each
