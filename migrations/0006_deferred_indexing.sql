@@ -88,8 +88,8 @@ WHEN old.title IS NOT new.title
 END;
 
 -- FTS5 holds the terms of pending inserts in a hash table and writes them out as a new
--- index segment whenever it outgrows `hashsize` (1 MiB by default): the turns of a batch
--- of 500 statements made several small segments per index and commit, to be merged again
--- and again afterwards. 16 MiB holds a whole batch's terms.
+-- index segment whenever it outgrows `hashsize` (1 MiB by default): each of the importer's
+-- batches made many small segments per index, to be merged again and again afterwards.
+-- With 16 MiB they are few and large.
 INSERT INTO segments_fts (segments_fts, rank) VALUES ('hashsize', 16777216);
 INSERT INTO segments_plain (segments_plain, rank) VALUES ('hashsize', 16777216);

@@ -33,9 +33,9 @@ const CHUNK: usize = 64;
 /// Chunks waiting for the writer: with [`CHUNK`], bounds the statements in memory.
 const QUEUE: usize = 2;
 /// A batch transaction commits after this many statements...
-const BATCH: usize = 500;
+const BATCH: usize = 1000;
 /// ...or when it has been open this long.
-const BATCH_TIME: Duration = Duration::from_secs(1);
+const BATCH_TIME: Duration = Duration::from_secs(2);
 
 /// How an import or re-parse shows its progress on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -690,6 +690,12 @@ impl Writer {
         )
         .execute(&mut *conn)
         .await?;
+        // The import's last pages into the database file now, without waiting for
+        // readers: the file is whole when the import ends, and the next command to open
+        // it has no log to replay.
+        sqlx::raw_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&mut *conn)
+            .await?;
         Ok(tally)
     }
 }

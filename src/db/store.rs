@@ -489,7 +489,6 @@ async fn insert(
         speakers: &statement.speakers,
         forums: &statement.forums,
         tags: &statement.tags,
-        segments: segment_rows(statement),
         file_name: source.file_name.as_deref(),
         format: source.format.as_str(),
         codec: source.codec(),
@@ -497,6 +496,7 @@ async fn insert(
     };
     let pks: Vec<i64> = sqlx::query_scalar(sql)
         .bind(json(&row)?)
+        .bind(json(&segment_rows(statement))?)
         .bind(&source.text)
         .bind(&source.deflated)
         // `fetch_all`: every statement of the sequence must run, not only the first
@@ -506,9 +506,10 @@ async fn insert(
     pks.into_iter().next().ok_or(sqlx::Error::RowNotFound)
 }
 
-/// Everything [`insert_statement`] writes but the source's content, as one JSON object:
-/// every statement of the sequence reads its values from the same parameter `?1` (sqlx
-/// binds numbered parameters to a multi-statement query only without gaps).
+/// Everything [`insert_statement`] writes but the turns and the source's content, as one
+/// JSON object that every statement of the sequence reads as `?1`. The turns, most of
+/// the bytes, are `?2`, read by the two statements that need them: SQLite parses a JSON
+/// parameter again in each statement that reads it.
 #[derive(Serialize)]
 struct NewStatement<'a> {
     id: &'a str,
@@ -526,7 +527,6 @@ struct NewStatement<'a> {
     speakers: &'a [crate::model::SpeakerRef],
     forums: &'a [crate::model::ForumRef],
     tags: &'a [String],
-    segments: Vec<SegmentRow<'a>>,
     file_name: Option<&'a str>,
     format: &'a str,
     codec: &'a str,
@@ -534,7 +534,10 @@ struct NewStatement<'a> {
 }
 
 /// The statements of [`insert_statement`]. Later statements find the new row by its id
-/// (the unique index), since `last_insert_rowid()` moves with every insert.
+/// (the unique index), since `last_insert_rowid()` moves with every insert. Each
+/// statement's parameters run from `?1` without a gap: sqlx takes a gap for an unnamed
+/// parameter, binds it the next argument by position, and past the last argument stops
+/// binding (the rest are NULL). Hence the sources' `WHERE ?2 IS NOT NULL`, always true.
 macro_rules! insert_statement_sql {
     () => {
         "
@@ -570,10 +573,11 @@ INSERT INTO segments (statement_pk, n, kind, speaker, label, note, exchange, anc
 SELECT (SELECT pk FROM statements WHERE id = ?1 ->> 'id'), value ->> 'n', value ->> 'kind',
        value ->> 'speaker', value ->> 'label', value ->> 'note', value ->> 'exchange',
        value ->> 'anchor', value ->> 'title', value ->> 'body'
-  FROM json_each(?1, '$.segments');
+  FROM json_each(?2);
 INSERT INTO sources (statement_pk, file_name, format, codec, content, fields)
 SELECT (SELECT pk FROM statements WHERE id = ?1 ->> 'id'), ?1 ->> 'file_name',
-       ?1 ->> 'format', ?1 ->> 'codec', coalesce(?2, ?3), ?1 ->> 'fields';
+       ?1 ->> 'format', ?1 ->> 'codec', coalesce(?3, ?4), ?1 ->> 'fields'
+ WHERE ?2 IS NOT NULL;
 "
     };
 }
