@@ -627,6 +627,33 @@ fn bad_files_are_reported_and_skipped_and_the_status_says_so() {
     assert!(!stderr.contains("notes.md"), "{stderr}");
 }
 
+/// An import ends with its pages in the database file itself, not only in the log:
+/// read as an immutable file (the log ignored), the archive already holds them all,
+/// while the pool that imported them is still open.
+#[tokio::test]
+async fn an_import_leaves_the_database_file_whole() {
+    let (dir, pool) = temp_db().await;
+    assert_eq!(import(&pool, &[&corpus()]).await, summary(5, 0, 0, 0));
+    let file = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(dir.path().join("test.db"))
+        .immutable(true)
+        .read_only(true);
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&file)
+        .await
+        .unwrap();
+    let (statements, turns, indexed): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM statements), (SELECT count(*) FROM segments),
+                (SELECT count(*) FROM segments_fts WHERE segments_fts MATCH 'INF')",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(statements, 5);
+    assert_eq!(turns, count(&pool, "SELECT count(*) FROM segments").await);
+    assert_eq!(indexed, matches(&pool, "INF").await);
+    assert!(indexed > 0);
+}
+
 #[tokio::test]
 async fn a_changed_file_updates_its_statement_under_the_same_id() {
     let (dir, pool) = temp_db().await;
