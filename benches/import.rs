@@ -186,20 +186,15 @@ async fn floor_run(archive: &Path, floor: &Path, indexing: Indexing) -> anyhow::
                 .await?;
         }
         if indexing == Indexing::PerTransaction {
-            sqlx::query(
-                "INSERT INTO segments_fts (rowid, body)
-                      SELECT rowid, body FROM segments WHERE rowid > ?1 ORDER BY rowid",
-            )
-            .bind(indexed)
-            .execute(&mut conn)
-            .await?;
-            sqlx::query(
-                "INSERT INTO segments_plain (rowid, body)
-                      SELECT rowid, body FROM segments WHERE rowid > ?1 ORDER BY rowid",
-            )
-            .bind(indexed)
-            .execute(&mut conn)
-            .await?;
+            for index in ["segments_fts", "segments_plain"] {
+                sqlx::query(&format!(
+                    "INSERT INTO {index} (rowid, body)
+                          SELECT rowid, body FROM segments WHERE rowid > ?1 ORDER BY rowid"
+                ))
+                .bind(indexed)
+                .execute(&mut conn)
+                .await?;
+            }
             indexed = sqlx::query_scalar("SELECT max(rowid) FROM segments")
                 .fetch_one(&mut conn)
                 .await?;

@@ -1,9 +1,9 @@
 //! Search latency end to end over HTTP, against the FTS5 floor.
 //!
 //! `cargo bench --bench search -- [DOCS] [--seconds N] [--only WORD]` (default 100000
-//! documents, 10 s per class; `--only` runs the classes whose name holds WORD) opens `target/bench/search-DOCS.db`, importing the generated corpus
-//! `target/bench/corpus-DOCS` (made by `cargo bench --bench import -- DOCS`) when the
-//! database is missing. It serves the archive on 127.0.0.1 with the page cache off, so
+//! documents, 10 s per class; `--only` runs the classes whose name holds WORD) opens
+//! `target/bench/search-DOCS.db`, importing the generated corpus `target/bench/corpus-DOCS`
+//! (made by `cargo bench --bench import -- DOCS`) when the database is missing. It serves the archive on 127.0.0.1 with the page cache off, so
 //! every request runs its search, and drives `/api/search` with `wrk` at 4 connections
 //! for each class of query, by relevance and by date. Query words are picked from the
 //! archive's own vocabulary by the share of turns holding them. For the words in most
