@@ -19,6 +19,10 @@
 //!   `token`, and returns 1. A search's pass over tens of thousands of matches then
 //!   costs no text: no `group_concat` string built by SQLite and parsed again in Rust
 //!   (`communique_tf` serves searches whose matches need conditions on other tables).
+//! - `communique_keep(token, rowid)`: an ordinary function that hands `rowid` to the
+//!   [`Collector`] of `token`, and returns 1. For rows that need nothing of FTS5 but
+//!   their rowid it costs less than an auxiliary function, which SQLite can only call
+//!   from the query over its own table (a subquery the outer query steps through).
 //!
 //! [`Bm25`] then computes exactly FTS5's formula (same operations in the same order on
 //! the same `f64` values), so the order equals `ORDER BY rank`, ties included.
@@ -44,6 +48,8 @@ pub const TF: &str = "communique_tf";
 pub const STATS: &str = "communique_stats";
 /// Name of the collecting function.
 pub const COLLECT: &str = "communique_collect";
+/// Name of the plain collecting function.
+pub const KEEP: &str = "communique_keep";
 
 /// What `communique_collect` gathered in one query.
 #[derive(Debug, Default)]
@@ -189,6 +195,20 @@ unsafe fn register_on(db: *mut ffi::sqlite3) -> c_int {
     let Some(create) = (*api).xCreateFunction else {
         return ffi::SQLITE_ERROR;
     };
+    let rc = ffi::sqlite3_create_function_v2(
+        db,
+        c"communique_keep".as_ptr(),
+        2,
+        ffi::SQLITE_UTF8 | ffi::SQLITE_DIRECTONLY,
+        ptr::null_mut(),
+        Some(keep),
+        None,
+        None,
+        None,
+    );
+    if rc != ffi::SQLITE_OK {
+        return rc;
+    }
     for (name, function) in [
         (
             c"communique_tf",
@@ -338,7 +358,46 @@ unsafe extern "C" fn collect(
     ffi::sqlite3_result_int(ctx, 1);
 }
 
-/// Destructor of `communique_collect`'s auxiliary data.
+/// `communique_keep(token, rowid)`: `rowid` into the collector.
+unsafe extern "C" fn keep(
+    ctx: *mut ffi::sqlite3_context,
+    n: c_int,
+    values: *mut *mut ffi::sqlite3_value,
+) {
+    if n != 2 {
+        ffi::sqlite3_result_error(ctx, c"communique_keep: two arguments".as_ptr(), -1);
+        return;
+    }
+    // The collector is kept as the token argument's auxiliary data, so it is looked up
+    // once per query (SQLite keeps such data while the argument stays the same).
+    let kept = ffi::sqlite3_get_auxdata(ctx, 0).cast::<Shared>();
+    let found = if kept.is_null() {
+        let token = ffi::sqlite3_value_int64(*values);
+        let Some(found) = lock(&COLLECTORS).get(&token).cloned() else {
+            ffi::sqlite3_result_error(ctx, c"communique_keep: unknown token".as_ptr(), -1);
+            return;
+        };
+        Some(found)
+    } else {
+        None
+    };
+    let shared = found.as_ref().unwrap_or_else(|| &*kept);
+    lock(shared)
+        .rowids
+        .push(ffi::sqlite3_value_int64(*values.add(1)));
+    ffi::sqlite3_result_int(ctx, 1);
+    if let Some(found) = found {
+        // Last: SQLite may drop the data at once, before this call returns.
+        ffi::sqlite3_set_auxdata(
+            ctx,
+            0,
+            Box::into_raw(Box::new(found)).cast(),
+            Some(drop_shared),
+        );
+    }
+}
+
+/// Destructor of the collectors' auxiliary data.
 unsafe extern "C" fn drop_shared(shared: *mut c_void) {
     drop(Box::from_raw(shared.cast::<Shared>()));
 }

@@ -5,7 +5,7 @@
 //! come from the list of matching rowids alone, instead of a join and a sort over one
 //! `segment_meta` row per match and a `_docsize` look-up per match for bm25.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use sqlx::{Row, SqlitePool};
 
@@ -97,6 +97,11 @@ pub struct TurnIndex {
     dates: Vec<String>,
     /// The forums of every statement, statement after statement.
     forum_ids: Vec<u16>,
+    /// The distinct words of the unstemmed turn index, in byte order.
+    plain_words: Vec<Box<str>>,
+    /// The earliest year of a turn, and how many years from it to the latest.
+    first_year: i16,
+    year_span: usize,
 }
 
 /// A filter value the archive does not hold matches nothing.
@@ -278,6 +283,13 @@ impl TurnIndex {
         {
             s.title_length = length;
         }
+        let mut plain_words: Vec<Box<str>> =
+            sqlx::query_scalar("SELECT term FROM segments_plain_vocab")
+                .fetch_all(&mut *tx)
+                .await?;
+        // FTS5 keeps its words in byte order; sorted again so the searches by prefix
+        // below never depend on it.
+        plain_words.sort_unstable();
         tx.commit().await?;
         // Ids must fit their fields; an archive beyond that is searched in SQL only.
         if speakers.names.len() >= usize::from(u16::MAX)
@@ -288,7 +300,12 @@ impl TurnIndex {
         {
             return Err(sqlx::Error::Protocol("too many distinct values".into()));
         }
+        let years = turns.iter().map(|t| t.year).filter(|&y| y != NO_YEAR);
+        let (first_year, last_year) = (years.clone().min().unwrap_or(0), years.max().unwrap_or(-1));
         Ok(TurnIndex {
+            first_year,
+            year_span: usize::try_from(i32::from(last_year) - i32::from(first_year) + 1)
+                .unwrap_or(0),
             generation,
             turns,
             statements,
@@ -299,7 +316,21 @@ impl TurnIndex {
             forums,
             dates,
             forum_ids,
+            plain_words,
         })
+    }
+
+    /// The words of the unstemmed turn index that begin with `prefix` (folded as that
+    /// index folds words): what FTS5 would expand `"prefix"*` to.
+    pub fn words_starting(&self, prefix: &str) -> &[Box<str>] {
+        let start = self.plain_words.partition_point(|w| &**w < prefix);
+        let len = self.plain_words[start..].partition_point(|w| w.starts_with(prefix));
+        &self.plain_words[start..start + len]
+    }
+
+    /// One more than the largest turn rowid the index holds.
+    pub fn rowid_bound(&self) -> usize {
+        self.turns.len()
     }
 
     /// A statement's title length in tokens in the stemmed index.
@@ -409,8 +440,9 @@ impl TurnIndex {
     }
 
     /// Counts, and for a sort by date the best `k` hits, of the matching turns `body`
-    /// (gathered as `turns`) and the title-only statements' turns `reps`. `None` when a
-    /// rowid is not in the index (it was read before the turn existed).
+    /// (gathered as `turns`) and the title-only statements' turns `reps`. The hits that
+    /// pass the filters are listed only for a page by relevance, the one use of them.
+    /// `None` when a rowid is not in the index (it was read before the turn existed).
     #[allow(clippy::too_many_arguments)]
     pub fn answer(
         &self,
@@ -424,13 +456,35 @@ impl TurnIndex {
     ) -> Option<Answer> {
         let c = self.compile(f);
         let reps_gathered = self.gather(reps)?;
-        // (rowid, title only, position in its list) of every hit, and its turn.
-        let mut hits: Vec<(i64, bool, usize, Turn)> = Vec::new();
-        // Per statement, by pk: (first hit, hits, title only, year); `touched` lists
-        // those hit. Dense arrays rather than maps: a common word passes 400,000 turns.
-        let mut per_statement: Vec<(i64, i64, bool, i16)> =
-            vec![(0, 0, false, NO_YEAR); self.statements.len()];
-        let mut touched: Vec<u32> = Vec::new();
+        let by_date = sort != Sort::Relevance;
+        let newest = sort == Sort::Newest;
+        // The best `k` hits by date, worst on top: (key, rowid, title only).
+        let mut best: BinaryHeap<(u64, i64, bool)> = BinaryHeap::new();
+        // Undated hits last in either order.
+        let date_key = |date: u32| match (date, newest) {
+            (0, _) => u64::from(u32::MAX) + 1,
+            (d, true) => u64::from(u32::MAX - d),
+            (d, false) => u64::from(d),
+        };
+        let mut offer = |key: u64, rowid: i64, title_only: bool| {
+            if k == 0 {
+                return;
+            }
+            if best.len() < k {
+                best.push((key, rowid, title_only));
+            } else if best.peek().is_some_and(|w| (key, rowid) < (w.0, w.1)) {
+                best.pop();
+                best.push((key, rowid, title_only));
+            }
+        };
+        let mut total = 0i64;
+        let mut body_hits = Vec::new();
+        let mut title_hits = Vec::new();
+        // Per statement hit: (pk, first hit, hits, title only, year, date); `slots` maps a pk to its
+        // place there plus one. A dense array of slots rather than a map: a common word
+        // passes 400,000 turns of 50,000 statements.
+        let mut slots = vec![0u32; self.statements.len()];
+        let mut hit_statements: Vec<(u32, i64, i64, bool, i16, u32)> = Vec::new();
         let mut speakers = vec![0i64; self.speakers.names.len() + 1];
         let mut speaker_statements: HashSet<(u16, u32)> = HashSet::new();
         for (list, gathered, title_only) in [(body, turns, false), (reps, &reps_gathered, true)] {
@@ -438,24 +492,41 @@ impl TurnIndex {
                 if !(Self::passes_turn(t, &c) && self.passes_statement(t, &c)) {
                     continue;
                 }
-                hits.push((r, title_only, listed, *t));
+                total += 1;
                 let pk = t.pk as usize;
-                if pk >= per_statement.len() {
-                    per_statement.resize(pk + 1, (0, 0, false, NO_YEAR));
+                if pk >= slots.len() {
+                    slots.resize(pk + 1, 0);
                 }
-                let e = &mut per_statement[pk];
-                if e.1 == 0 {
-                    *e = (r, 0, title_only, t.year);
-                    touched.push(t.pk);
+                let slot = &mut slots[pk];
+                if *slot == 0 {
+                    // Every turn of a statement has the statement's year and date.
+                    hit_statements.push((t.pk, r, 0, title_only, t.year, t.date));
+                    *slot = u32::try_from(hit_statements.len()).ok()?;
                 }
-                e.0 = e.0.min(r);
-                e.1 += 1;
+                let e = &mut hit_statements[*slot as usize - 1];
+                e.1 = e.1.min(r);
+                e.2 += 1;
                 if t.speaker != 0 {
                     if group {
                         speaker_statements.insert((t.speaker, t.pk));
                     } else {
                         speakers[usize::from(t.speaker)] += 1;
                     }
+                }
+                if group {
+                    continue;
+                }
+                if by_date {
+                    offer(date_key(t.date), r, title_only);
+                } else if title_only {
+                    title_hits.push((r, i64::from(t.pk)));
+                } else {
+                    body_hits.push(TurnHit {
+                        rowid: r,
+                        statement: i64::from(t.pk),
+                        length: t.length,
+                        listed,
+                    });
                 }
             }
         }
@@ -465,18 +536,19 @@ impl TurnIndex {
             }
         }
         let mut forums = vec![0i64; self.forums.names.len()];
-        let mut years: HashMap<i16, i64> = HashMap::new();
-        for &pk in &touched {
-            let (_, n, _, year) = per_statement[pk as usize];
+        let mut years = vec![0i64; self.year_span];
+        for &(pk, first, n, title_only, year, date) in &hit_statements {
             let weight = if group { 1 } else { n };
-            // Every turn of a statement has the statement's year.
             if year != NO_YEAR {
-                *years.entry(year).or_default() += weight;
+                years[(i32::from(year) - i32::from(self.first_year)) as usize] += weight;
             }
             if let Some(s) = self.statements.get(pk as usize) {
                 for &fo in self.forums_of(s) {
                     forums[usize::from(fo)] += weight;
                 }
+            }
+            if group && by_date {
+                offer(date_key(date), first, title_only);
             }
         }
         let bucket = |name: &str, count: i64| Bucket {
@@ -484,13 +556,11 @@ impl TurnIndex {
             name: name.to_owned(),
             count,
         };
-        let mut year_list: Vec<(i16, i64)> = years.into_iter().collect();
-        year_list.sort_unstable();
         let counts = Counts {
             total: if group {
-                touched.len() as i64
+                hit_statements.len() as i64
             } else {
-                hits.len() as i64
+                total
             },
             facets: Facets {
                 forum: forums
@@ -506,64 +576,27 @@ impl TurnIndex {
                     .filter(|&(_, &n)| n > 0)
                     .map(|(id, &n)| bucket(&self.speakers.names[id - 1], n))
                     .collect(),
-                year: year_list
-                    .into_iter()
-                    .map(|(y, n)| bucket(&y.to_string(), n))
+                year: years
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &n)| n > 0)
+                    .map(|(i, &n)| bucket(&(i as i32 + i32::from(self.first_year)).to_string(), n))
                     .collect(),
             },
         };
-        let page = match sort {
-            Sort::Relevance => Vec::new(),
-            Sort::Newest | Sort::Oldest => {
-                // (no date, date rank, rowid, n, title only), dates as ranks.
-                let mut rows: Vec<(bool, u32, i64, Option<i64>, bool)> = if group {
-                    touched
-                        .iter()
-                        .map(|&pk| per_statement[pk as usize])
-                        .map(|(first, n, title_only, _)| {
-                            let d = self.turns[first as usize].date;
-                            (d == 0, d, first, Some(n), title_only)
-                        })
-                        .collect()
-                } else {
-                    hits.iter()
-                        .map(|&(r, title_only, _, _)| {
-                            let d = self.turns[r as usize].date;
-                            (d == 0, d, r, None, title_only)
-                        })
-                        .collect()
-                };
-                let newest = sort == Sort::Newest;
-                let key = |x: &(bool, u32, i64, Option<i64>, bool)| {
-                    (x.0, if newest { u32::MAX - x.1 } else { x.1 }, x.2)
-                };
-                if rows.len() > k && k > 0 {
-                    rows.select_nth_unstable_by_key(k - 1, key);
-                }
-                rows.truncate(k);
-                rows.sort_unstable_by_key(key);
-                rows.into_iter()
-                    .map(|(_, d, r, n, title_only)| {
-                        let date = (d != 0).then(|| self.dates[d as usize - 1].clone());
-                        (r, date, n, title_only)
-                    })
-                    .collect()
-            }
+        let hits_of = |rowid: i64| {
+            let pk = self.turns[rowid as usize].pk as usize;
+            hit_statements[slots[pk] as usize - 1].2
         };
-        let mut body_hits = Vec::new();
-        let mut title_hits = Vec::new();
-        for (rowid, title_only, listed, t) in hits {
-            if title_only {
-                title_hits.push((rowid, i64::from(t.pk)));
-            } else {
-                body_hits.push(TurnHit {
-                    rowid,
-                    statement: i64::from(t.pk),
-                    length: t.length,
-                    listed,
-                });
-            }
-        }
+        let page = best
+            .into_sorted_vec()
+            .into_iter()
+            .map(|(_, r, title_only)| {
+                let d = self.turns[r as usize].date;
+                let date = (d != 0).then(|| self.dates[d as usize - 1].clone());
+                (r, date, group.then(|| hits_of(r)), title_only)
+            })
+            .collect();
         Some(Answer {
             counts,
             page,

@@ -149,13 +149,17 @@ impl Query {
     pub fn plan(&self) -> Plan {
         let mut stemmed = Vec::new();
         let mut plain = Vec::new();
+        let mut prefix_clauses = Vec::new();
         let mut mixed = Vec::new();
         for clause in &self.clauses {
             let (prefixes, words): (Vec<&Term>, Vec<&Term>) =
                 clause.iter().partition(|t| t.is_prefix());
             match (words.is_empty(), prefixes.is_empty()) {
                 (false, true) => stemmed.push(or_expr(&words)),
-                (true, false) => plain.push(or_expr(&prefixes)),
+                (true, false) => {
+                    plain.push(or_expr(&prefixes));
+                    prefix_clauses.push(prefixes.iter().map(|t| fold(t.text())).collect());
+                }
                 (false, false) => mixed.push(Mixed {
                     stemmed: or_expr(&words),
                     plain: or_expr(&prefixes),
@@ -171,6 +175,7 @@ impl Query {
         Plan {
             stemmed: and_expr(&stemmed),
             plain: and_expr(&plain),
+            prefix_clauses,
             mixed,
             excluded_stemmed: (!ex_words.is_empty()).then(|| or_expr(&ex_words)),
             excluded_plain: (!ex_prefixes.is_empty()).then(|| or_expr(&ex_prefixes)),
@@ -197,6 +202,8 @@ pub struct Plan {
     pub stemmed: Option<String>,
     /// Clauses of prefixes, for the plain tables.
     pub plain: Option<String>,
+    /// The same clauses as lists of prefixes, folded as the plain tables fold words.
+    pub prefix_clauses: Vec<Vec<String>>,
     /// Clauses mixing both.
     pub mixed: Vec<Mixed>,
     /// Excluded words and phrases (a row matching any is dropped), stemmed tables.
