@@ -11,6 +11,8 @@ use communique::corpus::{Generator, COMMON_WORDS, MEDIUM_WORDS};
 use communique::db::search::{self, Filters, Request, Results, SearchCache, Sort};
 use communique::registry::Registry;
 use communique::search::{Query, Term};
+use std::path::PathBuf;
+
 use sqlx::SqlitePool;
 
 /// Documents in the generated archive.
@@ -588,4 +590,181 @@ async fn the_counts_cache_serves_other_pages_and_sorts_and_an_import_clears_it()
     let none = SearchCache::new(0);
     check(&pool, &a, q, &f, Sort::Relevance, false, Some(&none), true).await;
     assert!(none.is_empty());
+}
+
+/// Turns of mixed scripts, cases and diacritics, one JSON Lines row per statement.
+fn words_dataset(dir: &std::path::Path, name: &str, rows: &[(&str, &[&str])]) -> PathBuf {
+    let path = dir.join(name);
+    let mut out = String::new();
+    for (i, (title, turns)) in rows.iter().enumerate() {
+        let text: Vec<String> = turns
+            .iter()
+            .enumerate()
+            .map(|(j, t)| {
+                let label = if j % 2 == 0 {
+                    "Question"
+                } else {
+                    "Sergey Lavrov"
+                };
+                format!("{label}: {t}")
+            })
+            .collect();
+        let row = serde_json::json!({
+            "speaker": "Sergey Lavrov",
+            "date": format!("{:02}-03-2021", i + 1),
+            "title": title,
+            "text": text.join("\n\n"),
+        });
+        out.push_str(&row.to_string());
+        out.push('\n');
+    }
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+async fn import_file(pool: &SqlitePool, path: PathBuf) {
+    let summary = communique::import::import_paths(
+        pool,
+        &[path],
+        &Registry::builtin(),
+        &communique::import::ImportOptions::quiet(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(summary.failed, 0);
+    assert!(summary.imported > 0);
+}
+
+/// A search of prefixes alone, with the turn index (its word list) and in SQL alone
+/// (FTS5's own `"prefix"*`): same total, same page.
+async fn both_ways(pool: &SqlitePool, cache: &SearchCache, q: &str) -> i64 {
+    let plan = Query::parse(q).plan();
+    let filters = Filters::default();
+    let mut totals = Vec::new();
+    let mut pages = Vec::new();
+    for with in [None, Some(cache)] {
+        let req = Request {
+            plan: &plan,
+            filters: &filters,
+            sort: Sort::Relevance,
+            group: false,
+            limit: 100,
+            offset: 0,
+            cache: with,
+        };
+        let r = search::search(pool, &req).await.unwrap();
+        totals.push(r.total);
+        pages.push(
+            r.hits
+                .iter()
+                .map(|h| format!("{}#{}", h.statement.id, h.segment.anchor))
+                .collect::<Vec<_>>(),
+        );
+    }
+    assert_eq!(totals[0], totals[1], "total of {q}: SQL, then index");
+    assert_eq!(pages[0], pages[1], "page of {q}");
+    totals[0]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prefixes_from_the_word_list_match_as_fts5_prefixes_do() {
+    let turns: &[&str] = &[
+        "The Élysée Palace and the ELYSEE statement; elysian fields.",
+        "Straße, Strasse and Straßburg; Øresund, Ørsted and orsted.",
+        "Łódź, Lodz and łódka; naïve, NAIVE and naively; Müller, MULLER, muller.",
+        "Ærø and aero; İstanbul and Istanbul; coöperation and cooperation.",
+        "Ελλάδα, ΕΛΛΆΔΑ and ελληνικά; Αθήνα and Άθήνα.",
+        "Переговоры, ПЕРЕГОВОРЩИК and переговорный; ёлка, Ёлки and елка; йод and Йемен.",
+        "Қазақстан, ҚАЗАҚ and Україна, ґанок, Ґудзь; G20, g7summit and 2003s.",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let pool = communique::db::connect(dir.path().join("words.db"))
+        .await
+        .unwrap();
+    import_file(
+        &pool,
+        words_dataset(
+            dir.path(),
+            "words.jsonl",
+            &[("Élysée and Переговоры", turns), ("Second", &turns[3..])],
+        ),
+    )
+    .await;
+    let cache = SearchCache::new(0);
+    cache.load_index(&pool).await.unwrap();
+
+    // Every prefix of every word, as written and in capitals, from the shortest a
+    // prefix may be.
+    let mut words: Vec<String> = turns
+        .iter()
+        .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    words.sort();
+    words.dedup();
+    let mut searched = 0;
+    for word in &words {
+        let chars: Vec<char> = word.chars().collect();
+        for len in communique::search::query::MIN_PREFIX_CHARS..=chars.len() {
+            let prefix: String = chars[..len].iter().collect();
+            // (`ß` has no capital of its own: `STRASSB` is another word.)
+            let upper = prefix.to_uppercase();
+            let same_word = upper.chars().count() == len;
+            for form in [prefix.clone(), upper] {
+                let total = both_ways(&pool, &cache, &format!("{form}*")).await;
+                assert!(total > 0 || !same_word, "{form}* finds its own word");
+                searched += 1;
+            }
+        }
+    }
+    assert!(searched > 300, "{searched} prefixes");
+
+    // Several clauses and alternatives, and prefixes that match no word.
+    for q in [
+        "elys* straß*",
+        "elys* OR перег*",
+        "ελλ* ёлк*",
+        "müll* OR mull* OR zzzz*",
+        "zzzz*",
+        "elys* zzzz*",
+    ] {
+        both_ways(&pool, &cache, q).await;
+    }
+    // The folding that matters: case and Latin diacritics, not Cyrillic letters.
+    assert_eq!(both_ways(&pool, &cache, "mull*").await, 1);
+    assert_eq!(both_ways(&pool, &cache, "ELYS*").await, 1);
+    assert_eq!(both_ways(&pool, &cache, "перег*").await, 2);
+    assert_eq!(both_ways(&pool, &cache, "elys* OR перег*").await, 3);
+    // No turn holds both; the first title does, and its first turn stands for it.
+    assert_eq!(both_ways(&pool, &cache, "elys* перег*").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_word_new_to_the_archive_is_found_by_its_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = communique::db::connect(dir.path().join("new.db"))
+        .await
+        .unwrap();
+    let first: &[&str] = &["A first statement on trade.", "Trade grows."];
+    import_file(
+        &pool,
+        words_dataset(dir.path(), "a.jsonl", &[("One", first)]),
+    )
+    .await;
+    let cache = SearchCache::new(0);
+    cache.load_index(&pool).await.unwrap();
+    assert_eq!(both_ways(&pool, &cache, "quadrilat*").await, 0);
+
+    let second: &[&str] = &["On quadrilateral talks.", "Quadrilateral talks go on."];
+    import_file(
+        &pool,
+        words_dataset(dir.path(), "b.jsonl", &[("Two", second)]),
+    )
+    .await;
+    // The index of the first archive is not used for the second...
+    assert_eq!(both_ways(&pool, &cache, "quadrilat*").await, 2);
+    // ...and the one read for the second knows the new word.
+    cache.load_index(&pool).await.unwrap();
+    assert_eq!(both_ways(&pool, &cache, "quadrilat*").await, 2);
 }

@@ -170,7 +170,8 @@ impl Bm25 {
     }
 }
 
-/// Registers `communique_tf` and `communique_stats` on a connection.
+/// Registers `communique_tf`, `communique_stats`, `communique_collect` and
+/// `communique_keep` on a connection.
 pub async fn register(conn: &mut SqliteConnection) -> sqlx::Result<()> {
     let mut handle = conn.lock_handle().await?;
     let db = handle.as_raw_handle().as_ptr();
@@ -583,6 +584,45 @@ mod tests {
         .bind(token)
         .fetch_one(&mut conn)
         .await;
+        assert!(gone.unwrap_err().to_string().contains("unknown token"));
+    }
+
+    /// `communique_keep` hands over every row it is called for, duplicates included,
+    /// once per row across a join; an unknown token is an error.
+    #[tokio::test]
+    async fn kept_rowids_reach_the_collector() {
+        let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        register(&mut conn).await.unwrap();
+        sqlx::query("CREATE VIRTUAL TABLE t USING fts5(body, detail = none)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        for text in ["ab ac", "ab", "c", "ac ad", "ad"] {
+            sqlx::query("INSERT INTO t (body) VALUES (?1)")
+                .bind(text)
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+        let collector = Collector::new();
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(communique_keep(?1, t.rowid))
+               FROM json_each('[\"ab\", \"ac\", \"ad\"]') AS w CROSS JOIN t
+              WHERE t MATCH w.value",
+        )
+        .bind(collector.token())
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        let collected = collector.take();
+        assert_eq!(n, 6);
+        assert_eq!(collected.rowids, [1, 2, 1, 4, 4, 5]);
+        let token = collector.token();
+        drop(collector);
+        let gone = sqlx::query_scalar::<_, i64>("SELECT count(communique_keep(?1, 1))")
+            .bind(token)
+            .fetch_one(&mut conn)
+            .await;
         assert!(gone.unwrap_err().to_string().contains("unknown token"));
     }
 

@@ -1819,3 +1819,102 @@ mod tests {
         assert!(html.chars().count() < 120, "{html}");
     }
 }
+
+#[cfg(test)]
+mod prefix_tests {
+    use super::*;
+    use crate::search::query::{Query, MIN_PREFIX_CHARS};
+
+    const TURNS: [&str; 6] = [
+        "The Élysée Palace and the ELYSEE statement; elysian fields.",
+        "Straße, Strasse and Straßburg; Øresund, Ørsted and orsted.",
+        "Łódź, Lodz and łódka; naïve, NAIVE; Müller, MULLER, muller.",
+        "Ελλάδα, ΕΛΛΆΔΑ and ελληνικά; İstanbul and Istanbul.",
+        "Переговоры, ПЕРЕГОВОРЩИК; ёлка, Ёлки and елка; йод and Йемен.",
+        "Қазақстан, Україна, ґанок; G20, g7summit and 2003s.",
+    ];
+
+    /// The rows `prefix_matches` finds from the word list are exactly those FTS5's own
+    /// prefix query finds, for every prefix of every word, several clauses and
+    /// alternatives, and prefixes of no word.
+    #[tokio::test]
+    async fn prefix_matches_are_the_rows_of_fts5_prefixes() {
+        let dir = tempfile::tempdir().unwrap();
+        let text: Vec<String> = TURNS
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("{}: {t}", ["Question", "Sergey Lavrov"][i % 2]))
+            .collect();
+        let rows: String = (0..3)
+            .map(|i| {
+                let row = serde_json::json!({
+                    "speaker": "Sergey Lavrov",
+                    "date": format!("0{}-03-2021", i + 1),
+                    "title": format!("Statement {i}"),
+                    "text": text[i..].join("\n\n"),
+                });
+                format!("{row}\n")
+            })
+            .collect();
+        let path = dir.path().join("words.jsonl");
+        std::fs::write(&path, rows).unwrap();
+        let pool = crate::db::connect(dir.path().join("words.db"))
+            .await
+            .unwrap();
+        let summary = crate::import::import_paths(
+            &pool,
+            &[path],
+            &crate::registry::Registry::builtin(),
+            &crate::import::ImportOptions::quiet(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(summary.imported, 3);
+        let index = TurnIndex::load(&pool).await.unwrap();
+
+        let mut queries: Vec<String> = Vec::new();
+        for word in TURNS
+            .iter()
+            .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
+        {
+            let chars: Vec<char> = word.chars().collect();
+            for len in MIN_PREFIX_CHARS..=chars.len() {
+                let prefix: String = chars[..len].iter().collect();
+                queries.push(format!("{prefix}*"));
+                queries.push(format!("{}*", prefix.to_uppercase()));
+            }
+        }
+        queries.extend(
+            [
+                "elys* straß*",
+                "elys* OR перег*",
+                "ελλ* OR ёлк* ист*",
+                "zzzz*",
+                "elys* zzzz*",
+            ]
+            .map(String::from),
+        );
+        let mut conn = pool.acquire().await.unwrap();
+        let mut found = 0;
+        for q in &queries {
+            let plan = Query::parse(q).plan();
+            let Some(expr) = &plan.plain else {
+                panic!("{q} is a search of prefixes");
+            };
+            let ours = prefix_matches(&mut conn, &index, &plan.prefix_clauses)
+                .await
+                .unwrap()
+                .unwrap();
+            let fts5: Vec<i64> = sqlx::query_scalar(
+                "SELECT rowid FROM segments_plain WHERE segments_plain MATCH ?1 ORDER BY rowid",
+            )
+            .bind(expr)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+            assert_eq!(ours, fts5, "{q}");
+            found += usize::from(!ours.is_empty());
+        }
+        assert!(found > 250, "only {found} of {} found rows", queries.len());
+    }
+}
