@@ -307,6 +307,9 @@ fn matching(sql: &mut Sql, plan: &Plan, tables: &Tables, scoring: Scoring) -> Op
         Scoring::Frequencies | Scoring::Collect { .. } => " LIMIT -1",
         _ => "",
     };
+    // Conditions test `+rowid`: on a bare `rowid IN (...)` SQLite may hand the list to
+    // the driving FTS5 table once the queries are flattened, and FTS5 then runs the
+    // whole match again for each listed rowid (seconds for a list of 50,000).
     let mut conditions = Vec::new();
     let driver;
     if let Some(expr) = stemmed_expression(plan) {
@@ -318,7 +321,7 @@ fn matching(sql: &mut Sql, plan: &Plan, tables: &Tables, scoring: Scoring) -> Op
         if let Some(expr) = &plan.plain {
             let p = sql.text(expr);
             conditions.push(format!(
-                "rowid IN (SELECT rowid FROM {plain} WHERE {plain} MATCH {p})"
+                "+rowid IN (SELECT rowid FROM {plain} WHERE {plain} MATCH {p})"
             ));
         }
     } else {
@@ -349,8 +352,8 @@ fn matching(sql: &mut Sql, plan: &Plan, tables: &Tables, scoring: Scoring) -> Op
     for m in plan.mixed.iter().skip(skip) {
         let (ps, pp) = (sql.text(&m.stemmed), sql.text(&m.plain));
         conditions.push(format!(
-            "(rowid IN (SELECT rowid FROM {stemmed} WHERE {stemmed} MATCH {ps}) \
-             OR rowid IN (SELECT rowid FROM {plain} WHERE {plain} MATCH {pp}))"
+            "(+rowid IN (SELECT rowid FROM {stemmed} WHERE {stemmed} MATCH {ps}) \
+             OR +rowid IN (SELECT rowid FROM {plain} WHERE {plain} MATCH {pp}))"
         ));
     }
     if let Some(not) = &plan.excluded_plain {
@@ -1916,5 +1919,86 @@ mod prefix_tests {
             found += usize::from(!ours.is_empty());
         }
         assert!(found > 250, "only {found} of {} found rows", queries.len());
+    }
+}
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+    use crate::search::query::Query;
+
+    /// The FTS5 scans of a query plan that are handed a rowid constraint (`=` in FTS5's
+    /// index string): each runs its whole match again per rowid.
+    async fn rowid_driven_scans(pool: &SqlitePool, text: &str, sql: &Sql) -> Vec<String> {
+        let rows: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as_with(&format!("EXPLAIN QUERY PLAN {text}"), sql.arguments())
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        rows.into_iter()
+            .map(|r| r.3)
+            .filter(|d| {
+                d.split_once("VIRTUAL TABLE INDEX ")
+                    .is_some_and(|(_, index)| index.contains('='))
+            })
+            .collect()
+    }
+
+    /// No statement of a search hands the rows of one match to another FTS5 table as a
+    /// list of rowids to look up.
+    #[tokio::test]
+    async fn no_match_is_run_again_per_rowid() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = crate::db::connect(dir.path().join("plans.db"))
+            .await
+            .unwrap();
+        let queries = [
+            "treaty negot*",
+            "\"foreign minister\" secur*",
+            "treaty OR negot*",
+            "treaty -negot*",
+            "negot* -treaty",
+            "negot* -secur*",
+            "treaty (negot* OR sanctions) secur*",
+        ];
+        let filters = Filters::default();
+        let mut checked = 0;
+        for q in queries {
+            let plan = Query::parse(q).plan();
+            for scoring in [Scoring::Unranked, Scoring::Rank, Scoring::Frequencies] {
+                for tables in [&BODIES, &TITLES] {
+                    let mut sql = Sql::default();
+                    let m = matching(&mut sql, &plan, tables, scoring).unwrap();
+                    let text = format!("SELECT count(*) FROM ({m})");
+                    assert_eq!(
+                        rowid_driven_scans(&pool, &text, &sql).await,
+                        Vec::<String>::new(),
+                        "{q}"
+                    );
+                    checked += 1;
+                }
+            }
+            for sort in [Sort::Relevance, Sort::Newest] {
+                for group in [false, true] {
+                    let req = Request {
+                        plan: &plan,
+                        filters: &filters,
+                        sort,
+                        group,
+                        limit: 20,
+                        offset: 0,
+                        cache: None,
+                    };
+                    for statement in [counts_statement(&req), page_statement(&req)] {
+                        let statement = statement.unwrap();
+                        let scans =
+                            rowid_driven_scans(&pool, &statement.text, &statement.sql).await;
+                        assert_eq!(scans, Vec::<String>::new(), "{q}, {sort:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, queries.len() * (6 + 8));
     }
 }
