@@ -254,6 +254,15 @@ async fn classes(pool: &SqlitePool, turns: i64) -> anyhow::Result<Vec<Class>> {
         .iter()
         .map(|w| format!("{}*", w.chars().take(5).collect::<String>()))
         .collect();
+    // A word with the prefix of another medium word, both ways of joining them.
+    let with_prefix = |join: &str| -> Vec<String> {
+        medium_words
+            .iter()
+            .zip(prefixes.iter().cycle().skip(1))
+            .map(|(w, p)| format!("{w}{join}{p}"))
+            .collect()
+    };
+    let (word_and_prefix, word_or_prefix) = (with_prefix(" "), with_prefix(" OR "));
     let year_forum: Vec<(i64, Option<String>)> = sqlx::query_as(
         "SELECT year, (SELECT forum FROM statement_forums WHERE statement_pk = pk LIMIT 1)
            FROM statements WHERE year IS NOT NULL ORDER BY pk LIMIT 12",
@@ -298,6 +307,14 @@ async fn classes(pool: &SqlitePool, turns: i64) -> anyhow::Result<Vec<Class>> {
         Class {
             name: "prefixes (5 letters)".into(),
             queries: q(prefixes),
+        },
+        Class {
+            name: "word and prefix".into(),
+            queries: q(word_and_prefix),
+        },
+        Class {
+            name: "word OR prefix".into(),
+            queries: q(word_or_prefix),
         },
         Class {
             name: "medium word + filter".into(),

@@ -823,9 +823,31 @@ async fn from_index(
     // here, from each match's phrase frequencies and the index's row lengths.
     let stemmed = stemmed_expression(req.plan);
     let scored = req.sort == Sort::Relevance && !req.group && stemmed.is_some();
+    // Prefix clauses and excluded prefixes are answered from the index's word list
+    // (`prefix_rows`), below: a plan of prefixes alone takes its turns from there; a plan
+    // with words takes the stemmed matches the prefixes keep.
+    let plan = req.plan;
+    let by_words = plan.mixed.is_empty()
+        && plan.stemmed.is_none()
+        && plan.excluded_stemmed.is_none()
+        && !plan.prefix_clauses.is_empty();
+    let prefix_filter = plan.mixed.is_empty()
+        && plan.stemmed.is_some()
+        && !(plan.prefix_clauses.is_empty() && plan.excluded_prefixes.is_empty());
+    let body_plan = if prefix_filter {
+        Plan {
+            plain: None,
+            prefix_clauses: Vec::new(),
+            excluded_plain: None,
+            excluded_prefixes: Vec::new(),
+            ..plan.clone()
+        }
+    } else {
+        plan.clone()
+    };
     // Matches of a single table are handed over directly; others as text lists.
-    let single = single_driver(req.plan);
-    let collectors = single.then(|| (rank::Collector::new(), rank::Collector::new()));
+    let body_collector = single_driver(&body_plan).then(rank::Collector::new);
+    let title_collector = single_driver(req.plan).then(rank::Collector::new);
     let scoring = |collector: Option<&rank::Collector>| match collector {
         Some(c) => Scoring::Collect {
             token: c.token(),
@@ -834,16 +856,14 @@ async fn from_index(
         None if scored => Scoring::Frequencies,
         None => Scoring::Unranked,
     };
-    // A plan of prefixes alone: its turns come from the index's word list, below.
-    let by_words = single && req.plan.stemmed.is_none() && !req.plan.prefix_clauses.is_empty();
     let Some(bodies) = (if by_words {
         Some(NO_TURNS.to_owned())
     } else {
         matching(
             &mut sql,
-            req.plan,
+            &body_plan,
             &BODIES,
-            scoring(collectors.as_ref().map(|c| &c.0)),
+            scoring(body_collector.as_ref()),
         )
     }) else {
         return Ok(None);
@@ -852,45 +872,52 @@ async fn from_index(
         &mut sql,
         req.plan,
         &TITLES,
-        scoring(collectors.as_ref().map(|c| &c.1)),
+        scoring(title_collector.as_ref()),
     )
     .unwrap_or_else(|| NO_TITLES.into());
     let (frequencies, stats) = if let (true, Some(expr)) = (scored, &stemmed) {
         let p = sql.text(expr);
         // With no condition beside the stemmed match, a one-phrase query's matches are
         // its phrase's hits: listed here, not counted again.
-        let whole = i32::from(single);
-        let stats = |table: &str| {
+        let stats = |table: &str, whole: bool| {
             format!(
-                "(SELECT {}({table}, {whole}) FROM {table} WHERE {table} MATCH {p} LIMIT 1)",
-                rank::STATS
+                "(SELECT {}({table}, {}) FROM {table} WHERE {table} MATCH {p} LIMIT 1)",
+                rank::STATS,
+                i32::from(whole)
             )
         };
         (
             "score",
-            format!("{}, {}", stats(BODIES.stemmed), stats(TITLES.stemmed)),
+            format!(
+                "{}, {}",
+                stats(BODIES.stemmed, body_collector.is_some() && !prefix_filter),
+                stats(TITLES.stemmed, title_collector.is_some())
+            ),
         )
     } else {
         ("NULL", "NULL, NULL".to_owned())
     };
-    let text = if single {
-        // The rows go to the collectors; SQLite returns only how many there were.
-        format!(
-            "SELECT (SELECT CAST(value AS INTEGER) FROM archive_meta WHERE key = 'generation'),
-                    (SELECT CAST(count(score) AS TEXT) FROM ({bodies})), NULL,
-                    (SELECT CAST(count(score) AS TEXT) FROM ({titles})), NULL, {stats}"
-        )
-    } else {
-        // Rowids and frequencies as two lists from one pass over each table's matches.
-        format!(
-            "SELECT (SELECT CAST(value AS INTEGER) FROM archive_meta WHERE key = 'generation'),
-                    b.rowids, b.frequencies, t.rowids, t.frequencies, {stats}
-               FROM (SELECT group_concat(rowid) AS rowids,
-                            group_concat({frequencies}) AS frequencies FROM ({bodies})) b,
-                    (SELECT group_concat(rowid) AS rowids,
-                            group_concat({frequencies}) AS frequencies FROM ({titles})) t"
-        )
+    // Collected rows go to their collector, and SQLite returns only how many there
+    // were; others come as two lists, rowids and frequencies, from one pass.
+    let side = |rows: &str, collected: bool| {
+        if collected {
+            format!(
+                "SELECT CAST(count(score) AS TEXT) AS rowids, NULL AS frequencies FROM ({rows})"
+            )
+        } else {
+            format!(
+                "SELECT group_concat(rowid) AS rowids, group_concat({frequencies}) AS frequencies
+                   FROM ({rows})"
+            )
+        }
     };
+    let text = format!(
+        "SELECT (SELECT CAST(value AS INTEGER) FROM archive_meta WHERE key = 'generation'),
+                b.rowids, b.frequencies, t.rowids, t.frequencies, {stats}
+           FROM ({}) b, ({}) t",
+        side(&bodies, body_collector.is_some()),
+        side(&titles, title_collector.is_some()),
+    );
     // One read transaction: the rowids, the generation and the first turns agree.
     let mut tx = pool.begin().await?;
     type Lists = (
@@ -909,30 +936,37 @@ async fn from_index(
     if generation != index.generation {
         return Ok(None);
     }
-    let (mut body_scored, title_scored) = match &collectors {
-        Some((bodies, titles)) => {
-            let (bodies, titles) = (Scored::from(bodies.take()), Scored::from(titles.take()));
-            // Each count is what SQLite saw; the collectors must hold as many rows.
-            let count = |c: &Option<String>| c.as_deref().and_then(|c| c.parse::<usize>().ok());
-            if count(&body_rowids) != Some(bodies.rowids.len())
-                || count(&title_rowids) != Some(titles.rowids.len())
-            {
-                return Err(sqlx::Error::Protocol(
-                    "collected matches differ from their count".into(),
-                ));
-            }
-            (bodies, titles)
+    let mut body_scored = Scored::read(
+        body_collector.as_ref(),
+        body_rowids.as_deref(),
+        body_tf.as_deref(),
+    )?;
+    let title_scored = Scored::read(
+        title_collector.as_ref(),
+        title_rowids.as_deref(),
+        title_tf.as_deref(),
+    )?;
+    if by_words || prefix_filter {
+        let mut sets = Vec::new();
+        for clauses in [&plan.prefix_clauses, &vec![plan.excluded_prefixes.clone()]] {
+            sets.push(if clauses.iter().all(Vec::is_empty) {
+                None
+            } else {
+                match prefix_rows(&mut tx, index, clauses).await? {
+                    Some(rows) => Some(rows),
+                    None => return Ok(None),
+                }
+            });
         }
-        None => (
-            Scored::parse(body_rowids.as_deref(), body_tf.as_deref()),
-            Scored::parse(title_rowids.as_deref(), title_tf.as_deref()),
-        ),
-    };
-    if by_words {
-        match prefix_matches(&mut tx, index, &req.plan.prefix_clauses).await? {
-            Some(rowids) => body_scored.rowids = rowids,
-            None => return Ok(None),
+        let (wanted, unwanted) = (&sets[0], &sets[1]);
+        let keep = |rowid: i64| {
+            wanted.as_ref().is_none_or(|w| w.contains(rowid))
+                && !unwanted.as_ref().is_some_and(|u| u.contains(rowid))
+        };
+        if by_words {
+            body_scored.rowids = wanted.as_ref().map(RowSet::rowids).unwrap_or_default();
         }
+        body_scored.retain(keep);
     }
     let body = &body_scored.rowids;
     let title_pks = &title_scored.rowids;
@@ -995,18 +1029,18 @@ async fn from_index(
     Ok(Some((answer, page)))
 }
 
-/// The turns matching a plan of prefixes alone (`clauses`, each a list of alternative
-/// prefixes), sorted: the words each clause stands for are read from the index's word
+/// The turns matching the prefix clauses of a plan (`clauses`, each a list of
+/// alternative prefixes): the words each clause stands for are read from the index's word
 /// list and matched one by one in the plain table, each clause's rows united in a bitmap
 /// and the clauses intersected. FTS5's own `"prefix"*` merges the words' rowid lists
 /// row by row, comparing every list at each step; matching the words one after another
 /// reads the same lists at a third of the cost. Reads in the caller's transaction;
 /// `None` when a row is beyond the index (it was read before the row existed).
-async fn prefix_matches(
+async fn prefix_rows(
     conn: &mut SqliteConnection,
     index: &TurnIndex,
     clauses: &[Vec<String>],
-) -> sqlx::Result<Option<Vec<i64>>> {
+) -> sqlx::Result<Option<RowSet>> {
     let bound = index.rowid_bound();
     let mut matched: Option<Vec<u64>> = None;
     for clause in clauses {
@@ -1018,7 +1052,7 @@ async fn prefix_matches(
         words.sort_unstable();
         words.dedup();
         if words.is_empty() {
-            return Ok(Some(Vec::new()));
+            return Ok(Some(RowSet(Vec::new())));
         }
         let quoted: Vec<String> = words
             .iter()
@@ -1060,16 +1094,35 @@ async fn prefix_matches(
             }
         });
     }
-    let mut rowids = Vec::new();
-    for (w, &word) in matched.unwrap_or_default().iter().enumerate() {
-        let mut word = word;
-        while word != 0 {
-            let bit = word.trailing_zeros() as usize;
-            rowids.push((w * 64 + bit) as i64);
-            word &= word - 1;
-        }
+    Ok(Some(RowSet(matched.unwrap_or_default())))
+}
+
+/// A set of rowids, one bit each.
+#[derive(Debug)]
+struct RowSet(Vec<u64>);
+
+impl RowSet {
+    fn contains(&self, rowid: i64) -> bool {
+        usize::try_from(rowid).is_ok_and(|i| {
+            self.0
+                .get(i / 64)
+                .is_some_and(|word| word & (1 << (i % 64)) != 0)
+        })
     }
-    Ok(Some(rowids))
+
+    /// The rowids, in order.
+    fn rowids(&self) -> Vec<i64> {
+        let mut rowids = Vec::new();
+        for (w, &word) in self.0.iter().enumerate() {
+            let mut word = word;
+            while word != 0 {
+                let bit = word.trailing_zeros() as usize;
+                rowids.push((w * 64 + bit) as i64);
+                word &= word - 1;
+            }
+        }
+        rowids
+    }
 }
 
 /// The matching rows of one table as `group_concat` listed them: rowids and, when
@@ -1092,6 +1145,43 @@ impl From<rank::Collected> for Scored {
 }
 
 impl Scored {
+    /// The rows of one table: from its collector, which must hold the `count` SQLite
+    /// returned, or else from the lists.
+    fn read(
+        collector: Option<&rank::Collector>,
+        rowids: Option<&str>,
+        frequencies: Option<&str>,
+    ) -> sqlx::Result<Scored> {
+        let Some(collector) = collector else {
+            return Ok(Scored::parse(rowids, frequencies));
+        };
+        let scored = Scored::from(collector.take());
+        if rowids.and_then(|c| c.parse::<usize>().ok()) != Some(scored.rowids.len()) {
+            return Err(sqlx::Error::Protocol(
+                "collected matches differ from their count".into(),
+            ));
+        }
+        Ok(scored)
+    }
+
+    /// Keeps the rows whose rowid passes `keep`, with their frequencies.
+    fn retain(&mut self, keep: impl Fn(i64) -> bool) {
+        let phrases = self.phrases;
+        let mut frequencies = Vec::new();
+        let mut listed = 0;
+        self.rowids.retain(|&rowid| {
+            let kept = keep(rowid);
+            if kept && phrases > 0 {
+                let at = listed * phrases;
+                frequencies
+                    .extend_from_slice(self.frequencies.get(at..at + phrases).unwrap_or_default());
+            }
+            listed += 1;
+            kept
+        });
+        self.frequencies = frequencies;
+    }
+
     fn parse(rowids: Option<&str>, frequencies: Option<&str>) -> Scored {
         let mut parsed = Scored {
             rowids: self::rowids(rowids),
@@ -1837,11 +1927,11 @@ mod prefix_tests {
         "Қазақстан, Україна, ґанок; G20, g7summit and 2003s.",
     ];
 
-    /// The rows `prefix_matches` finds from the word list are exactly those FTS5's own
+    /// The rows `prefix_rows` finds from the word list are exactly those FTS5's own
     /// prefix query finds, for every prefix of every word, several clauses and
     /// alternatives, and prefixes of no word.
     #[tokio::test]
-    async fn prefix_matches_are_the_rows_of_fts5_prefixes() {
+    async fn prefix_rows_are_the_rows_of_fts5_prefixes() {
         let dir = tempfile::tempdir().unwrap();
         let text: Vec<String> = TURNS
             .iter()
@@ -1904,10 +1994,11 @@ mod prefix_tests {
             let Some(expr) = &plan.plain else {
                 panic!("{q} is a search of prefixes");
             };
-            let ours = prefix_matches(&mut conn, &index, &plan.prefix_clauses)
+            let ours = prefix_rows(&mut conn, &index, &plan.prefix_clauses)
                 .await
                 .unwrap()
-                .unwrap();
+                .unwrap()
+                .rowids();
             let fts5: Vec<i64> = sqlx::query_scalar(
                 "SELECT rowid FROM segments_plain WHERE segments_plain MATCH ?1 ORDER BY rowid",
             )

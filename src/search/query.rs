@@ -179,6 +179,7 @@ impl Query {
             mixed,
             excluded_stemmed: (!ex_words.is_empty()).then(|| or_expr(&ex_words)),
             excluded_plain: (!ex_prefixes.is_empty()).then(|| or_expr(&ex_prefixes)),
+            excluded_prefixes: ex_prefixes.iter().map(|t| fold(t.text())).collect(),
             highlight_stemmed: (!hl_words.is_empty()).then(|| or_expr(&hl_words)),
             highlight_prefixes: hl_prefixes.iter().map(|t| fold(t.text())).collect(),
         }
@@ -210,6 +211,8 @@ pub struct Plan {
     pub excluded_stemmed: Option<String>,
     /// Excluded prefixes, plain tables.
     pub excluded_plain: Option<String>,
+    /// The same prefixes, folded as the plain tables fold words.
+    pub excluded_prefixes: Vec<String>,
     /// Every wanted word and phrase, OR-ed: what to highlight via the stemmed tables.
     pub highlight_stemmed: Option<String>,
     /// Every wanted prefix, folded as [`fold`] does.
