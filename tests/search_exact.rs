@@ -791,6 +791,11 @@ async fn word_and_prefix_searches_agree_with_sql() {
         format!("{common} -coop* -{medium}"),
         "coop* -secur*".to_string(),
         "coop* OR secur* -zzzz*".to_string(),
+        format!("{medium} OR secur*"),
+        format!("{common} OR \"foreign minister\" OR coop* OR secur*"),
+        "zzzz OR coop*".to_string(),
+        format!("{medium} OR zzzz*"),
+        "briefing OR press OR secur*".to_string(),
     ];
     let filters = [
         Filters::default(),

@@ -819,13 +819,10 @@ async fn from_index(
     index: &TurnIndex,
 ) -> sqlx::Result<Option<(turn_index::Answer, Option<Vec<PageHit>>)>> {
     let mut sql = Sql::default();
-    // A page by relevance of turns scored by the stemmed tables' bm25 alone is ranked
-    // here, from each match's phrase frequencies and the index's row lengths.
-    let stemmed = stemmed_expression(req.plan);
-    let scored = req.sort == Sort::Relevance && !req.group && stemmed.is_some();
     // Prefix clauses and excluded prefixes are answered from the index's word list
     // (`prefix_rows`), below: a plan of prefixes alone takes its turns from there; a plan
-    // with words takes the stemmed matches the prefixes keep.
+    // with words takes the stemmed matches the prefixes keep; a plan of one clause of
+    // words or prefixes (`union`) adds the prefixes' turns to the words' matches.
     let plan = req.plan;
     let by_words = plan.mixed.is_empty()
         && plan.stemmed.is_none()
@@ -834,7 +831,24 @@ async fn from_index(
     let prefix_filter = plan.mixed.is_empty()
         && plan.stemmed.is_some()
         && !(plan.prefix_clauses.is_empty() && plan.excluded_prefixes.is_empty());
-    let body_plan = if prefix_filter {
+    let union = match plan.mixed.as_slice() {
+        [one]
+            if plan.stemmed.is_none()
+                && plan.plain.is_none()
+                && plan.excluded_stemmed.is_none()
+                && plan.excluded_plain.is_none() =>
+        {
+            Some(one)
+        }
+        _ => None,
+    };
+    let body_plan = if let Some(one) = union {
+        Plan {
+            stemmed: Some(one.stemmed.clone()),
+            mixed: Vec::new(),
+            ..plan.clone()
+        }
+    } else if prefix_filter {
         Plan {
             plain: None,
             prefix_clauses: Vec::new(),
@@ -845,9 +859,15 @@ async fn from_index(
     } else {
         plan.clone()
     };
+    // With `union` the titles' words are matched apart from their prefixes too.
+    let title_plan = if union.is_some() { &body_plan } else { plan };
+    // A page by relevance of turns scored by the stemmed tables' bm25 alone is ranked
+    // here, from each match's phrase frequencies and the index's row lengths.
+    let stemmed = stemmed_expression(&body_plan);
+    let scored = req.sort == Sort::Relevance && !req.group && stemmed.is_some();
     // Matches of a single table are handed over directly; others as text lists.
     let body_collector = single_driver(&body_plan).then(rank::Collector::new);
-    let title_collector = single_driver(req.plan).then(rank::Collector::new);
+    let title_collector = single_driver(title_plan).then(rank::Collector::new);
     let scoring = |collector: Option<&rank::Collector>| match collector {
         Some(c) => Scoring::Collect {
             token: c.token(),
@@ -870,7 +890,7 @@ async fn from_index(
     };
     let titles = matching(
         &mut sql,
-        req.plan,
+        title_plan,
         &TITLES,
         scoring(title_collector.as_ref()),
     )
@@ -890,8 +910,11 @@ async fn from_index(
             "score",
             format!(
                 "{}, {}",
-                stats(BODIES.stemmed, body_collector.is_some() && !prefix_filter),
-                stats(TITLES.stemmed, title_collector.is_some())
+                stats(
+                    BODIES.stemmed,
+                    body_collector.is_some() && !prefix_filter && union.is_none()
+                ),
+                stats(TITLES.stemmed, title_collector.is_some() && union.is_none())
             ),
         )
     } else {
@@ -941,11 +964,30 @@ async fn from_index(
         body_rowids.as_deref(),
         body_tf.as_deref(),
     )?;
-    let title_scored = Scored::read(
+    let mut title_scored = Scored::read(
         title_collector.as_ref(),
         title_rowids.as_deref(),
         title_tf.as_deref(),
     )?;
+    // Statements whose title holds one of a `union`'s prefixes.
+    let mut title_prefixed = Vec::new();
+    if let Some(one) = union {
+        let Some(rows) = prefix_rows(&mut tx, index, std::slice::from_ref(&one.prefixes)).await?
+        else {
+            return Ok(None);
+        };
+        let text = format!(
+            "SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid",
+            table = TITLES.plain
+        );
+        title_prefixed = sqlx::query_scalar(&text)
+            .bind(&one.plain)
+            .fetch_all(&mut *tx)
+            .await?;
+        if !(body_scored.add(&rows.rowids()) && title_scored.add(&title_prefixed)) {
+            return Ok(None);
+        }
+    }
     if by_words || prefix_filter {
         let mut sets = Vec::new();
         for clauses in [&plan.prefix_clauses, &vec![plan.excluded_prefixes.clone()]] {
@@ -1014,6 +1056,7 @@ async fn from_index(
                     &title_scored,
                     bm25(title_stats.as_deref(), title_scored.rowids.len()),
                 ),
+                &title_prefixed,
                 &answer,
             )
         })
@@ -1220,17 +1263,51 @@ impl Scored {
             .flatten()
     }
 
-    /// bm25 of every listed row, by rowid; `None` when a row cannot be scored.
-    fn scores(
-        &self,
-        bm25: &Bm25,
-        length: impl Fn(i64) -> Option<u32>,
-    ) -> Option<HashMap<i64, f64>> {
-        self.rowids
-            .iter()
-            .enumerate()
-            .map(|(i, &rowid)| Some((rowid, bm25.score(self.frequencies(i)?, length(rowid)?)?)))
-            .collect()
+    /// The bm25 of the `i`th row, `length` tokens long. A row without a single phrase
+    /// hit was added by a `union`'s prefixes and scores 0.0, as in [`matching`]. `None`
+    /// when the row cannot be scored.
+    fn score(&self, i: usize, bm25: Option<&Bm25>, length: u32) -> Option<f64> {
+        let tf = self.frequencies(i)?;
+        if tf.iter().all(|&f| f == 0) {
+            return Some(0.0);
+        }
+        bm25?.score(tf, length)
+    }
+
+    /// Adds the rows of `rowids` (ascending) not listed yet, with frequencies of 0: a
+    /// union's prefix rows. `false` when either list is out of order.
+    fn add(&mut self, rowids: &[i64]) -> bool {
+        if !(self.rowids.is_sorted() && rowids.is_sorted()) {
+            return false;
+        }
+        let n = self.phrases;
+        let mut merged = Vec::with_capacity(self.rowids.len() + rowids.len());
+        let mut frequencies = Vec::with_capacity(merged.capacity() * n);
+        let (mut i, mut j) = (0, 0);
+        while i < self.rowids.len() || j < rowids.len() {
+            let mine = self.rowids.get(i).copied();
+            let added = rowids.get(j).copied();
+            match (mine, added) {
+                (Some(r), a) if a.is_none_or(|a| r <= a) => {
+                    let Some(listed) = self.frequencies.get(i * n..(i + 1) * n) else {
+                        return false;
+                    };
+                    merged.push(r);
+                    frequencies.extend_from_slice(listed);
+                    i += 1;
+                    j += usize::from(a == Some(r));
+                }
+                (_, Some(a)) => {
+                    merged.push(a);
+                    frequencies.extend(std::iter::repeat_n(0, n));
+                    j += 1;
+                }
+                _ => break,
+            }
+        }
+        self.rowids = merged;
+        self.frequencies = frequencies;
+        true
     }
 }
 
@@ -1244,30 +1321,29 @@ fn scored_page(
     index: &TurnIndex,
     (body, body_bm25): (&Scored, Option<Bm25>),
     (titles, title_bm25): (&Scored, Option<Bm25>),
+    title_prefixed: &[i64],
     answer: &turn_index::Answer,
 ) -> Option<Vec<PageHit>> {
     let w = TITLE_WEIGHT;
-    let title_scores = match title_bm25 {
-        Some(bm25) => titles.scores(&bm25, |pk| index.title_length(pk))?,
-        None if titles.rowids.is_empty() => HashMap::new(),
-        None => return None,
-    };
-    let body_bm25 = match body_bm25 {
-        Some(bm25) => Some(bm25),
-        None if answer.body_hits.is_empty() => None,
-        None => return None,
-    };
+    let mut title_scores = HashMap::new();
+    for (i, &pk) in titles.rowids.iter().enumerate() {
+        let score = titles.score(i, title_bm25.as_ref(), index.title_length(pk)?)?;
+        title_scores.insert(pk, score);
+    }
+    // A title a union's prefix matches scores -1.0 at most, as in `matching`.
+    for &pk in title_prefixed {
+        let score = title_scores.entry(pk).or_insert(-1.0);
+        *score = score.min(-1.0);
+    }
     let mut best = TopK::new(req);
-    if let Some(bm25) = body_bm25 {
-        for hit in &answer.body_hits {
-            let score = bm25.score(body.frequencies(hit.listed)?, hit.length)?;
-            let title = if title_scores.is_empty() {
-                0.0
-            } else {
-                title_scores.get(&hit.statement).copied().unwrap_or(0.0)
-            };
-            best.offer(score + w * title, hit.rowid, false);
-        }
+    for hit in &answer.body_hits {
+        let score = body.score(hit.listed, body_bm25.as_ref(), hit.length)?;
+        let title = if title_scores.is_empty() {
+            0.0
+        } else {
+            title_scores.get(&hit.statement).copied().unwrap_or(0.0)
+        };
+        best.offer(score + w * title, hit.rowid, false);
     }
     for &(rowid, pk) in &answer.title_hits {
         best.offer(w * title_scores.get(&pk)?, rowid, true);
@@ -2091,5 +2167,33 @@ mod plan_tests {
             }
         }
         assert_eq!(checked, queries.len() * (6 + 8));
+    }
+}
+
+#[cfg(test)]
+mod scored_tests {
+    use super::*;
+
+    /// A union's prefix rows join the listed matches in rowid order, once each, with
+    /// frequencies of 0, and score 0.0; out-of-order lists are refused.
+    #[test]
+    fn added_rows_merge_in_order_and_score_zero() {
+        let mut scored = Scored {
+            rowids: vec![2, 5, 9],
+            frequencies: vec![1, 0, 2, 1, 0, 3],
+            phrases: 2,
+        };
+        assert!(scored.add(&[1, 5, 7, 12]));
+        assert_eq!(scored.rowids, [1, 2, 5, 7, 9, 12]);
+        assert_eq!(scored.frequencies, [0, 0, 1, 0, 2, 1, 0, 0, 0, 3, 0, 0]);
+        let bm25 = Bm25::from_stats("100 1000 10 20", 1).unwrap();
+        assert_eq!(scored.score(0, Some(&bm25), 10), Some(0.0));
+        assert_eq!(scored.score(0, None, 10), Some(0.0));
+        assert!(scored.score(1, Some(&bm25), 10).unwrap() < 0.0);
+        assert_eq!(scored.score(1, None, 10), None);
+        assert!(!scored.add(&[3, 2]));
+        let mut none = Scored::default();
+        assert!(none.add(&[4, 8]));
+        assert_eq!(none.rowids, [4, 8]);
     }
 }

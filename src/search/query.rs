@@ -163,6 +163,7 @@ impl Query {
                 (false, false) => mixed.push(Mixed {
                     stemmed: or_expr(&words),
                     plain: or_expr(&prefixes),
+                    prefixes: prefixes.iter().map(|t| fold(t.text())).collect(),
                 }),
                 (true, true) => {}
             }
@@ -193,6 +194,8 @@ pub struct Mixed {
     pub stemmed: String,
     /// The prefix alternatives, for `*_plain`.
     pub plain: String,
+    /// The same prefixes, folded as the plain tables fold words.
+    pub prefixes: Vec<String>,
 }
 
 /// FTS5 expressions for one query. Each is built from quoted strings, parentheses,
@@ -564,7 +567,8 @@ mod tests {
             plan.mixed,
             vec![Mixed {
                 stemmed: r#""sanctions""#.into(),
-                plain: r#""negotiat"*"#.into()
+                plain: r#""negotiat"*"#.into(),
+                prefixes: vec!["negotiat".into()],
             }]
         );
     }
