@@ -54,7 +54,12 @@ pub async fn connect(path: impl AsRef<Path>) -> anyhow::Result<SqlitePool> {
 pub async fn connect_with(options: SqliteConnectOptions) -> anyhow::Result<SqlitePool> {
     let name = options.get_filename().display().to_string();
     let pool = SqlitePoolOptions::new()
-        .after_connect(|conn, _| Box::pin(rank::register(conn)))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                rank::register(conn).await?;
+                search::prepare_connection(conn).await
+            })
+        })
         .connect_with(options)
         .await
         .with_context(|| format!("opening database {name}"))?;

@@ -1701,11 +1701,9 @@ async fn load_hits(pool: &SqlitePool, plan: &Plan, page: &[PageHit]) -> sqlx::Re
     .fetch_all(pool)
     .await?;
     let mut by_rowid = HashMap::new();
-    let mut pks = Vec::new();
     for row in rows {
         let rowid: i64 = row.try_get(0)?;
         let pk: i64 = row.try_get(9)?;
-        pks.push(pk);
         let forums: String = row.try_get(13)?;
         let body: String = row.try_get(8)?;
         let hit = Hit {
@@ -1735,21 +1733,14 @@ async fn load_hits(pool: &SqlitePool, plan: &Plan, page: &[PageHit]) -> sqlx::Re
         .iter()
         .map(|(&rowid, (_, _, body))| (rowid, body.as_str()))
         .collect();
-    let body_marks = highlights(pool, plan, &BODIES, &ids_json, &bodies).await?;
-    pks.sort_unstable();
-    pks.dedup();
-    let titles: Vec<(i64, &str)> = by_rowid
+    let body_marks = highlights(pool, plan, &bodies).await?;
+    let mut titles: Vec<(i64, &str)> = by_rowid
         .values()
         .filter_map(|(hit, pk, _)| Some((*pk, hit.statement.title.as_deref()?)))
         .collect();
-    let title_marks = highlights(
-        pool,
-        plan,
-        &TITLES,
-        &serde_json::to_string(&pks).unwrap_or_default(),
-        &titles,
-    )
-    .await?;
+    titles.sort_unstable();
+    titles.dedup();
+    let title_marks = highlights(pool, plan, &titles).await?;
 
     let mut hits = Vec::with_capacity(page.len());
     for &(_, rowid, count, title_only) in page {
@@ -1775,31 +1766,68 @@ async fn load_hits(pool: &SqlitePool, plan: &Plan, page: &[PageHit]) -> sqlx::Re
     Ok(hits)
 }
 
-/// Character ranges of the matches of the plan's wanted terms in the given rows of
-/// `tables`, by rowid: stemmed words and phrases (from FTS5) and prefixes merged.
-/// `texts` are those rows' texts, by rowid.
+/// The stemmed tables' tokenizer (`migrations/0001_init.sql`), for the snippet table.
+const STEMMED_TOKENIZER: &str = "porter unicode61 remove_diacritics 2";
+
+/// Creates, on a new connection, the temporary tables snippets are highlighted in: a
+/// page's texts are indexed there, on their own, by the stemmed tables' tokenizer, and
+/// FTS5's `highlight()` marks them. Asked of the archive's own tables for a list of
+/// rowids, FTS5 would run the whole match once per rowid (8 ms for a page of a phrase
+/// holding a common word).
+pub async fn prepare_connection(conn: &mut SqliteConnection) -> sqlx::Result<()> {
+    sqlx::query(
+        "CREATE TEMP TABLE IF NOT EXISTS snippet_text (id INTEGER PRIMARY KEY, body TEXT NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&format!(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.snippet_fts USING fts5 (
+             body, content = 'snippet_text', content_rowid = 'id', tokenize = '{STEMMED_TOKENIZER}'
+         )"
+    ))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Character ranges of the matches of the plan's wanted terms in `texts` (rows of
+/// turns or titles, by rowid): stemmed words and phrases (marked by FTS5 in the snippet
+/// table) and prefixes merged.
 async fn highlights(
     pool: &SqlitePool,
     plan: &Plan,
-    tables: &Tables,
-    ids_json: &str,
     texts: &[(i64, &str)],
 ) -> sqlx::Result<HashMap<i64, Vec<(usize, usize)>>> {
     let mut out: HashMap<i64, Vec<(usize, usize)>> = HashMap::new();
-    if let Some(expr) = &plan.highlight_stemmed {
-        // FTS5 answers `rowid IN (...)` by running the match once per listed rowid.
-        let table = tables.stemmed;
-        let sql = format!(
-            "SELECT rowid, highlight({table}, 0, ?1, ?2) FROM {table}
-              WHERE {table} MATCH ?3 AND rowid IN (SELECT value FROM json_each(?4))"
-        );
-        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(&sql)
-            .bind(OPEN.to_string())
-            .bind(CLOSE.to_string())
-            .bind(expr)
-            .bind(ids_json)
-            .fetch_all(pool)
-            .await?;
+    if let (Some(expr), false) = (&plan.highlight_stemmed, texts.is_empty()) {
+        let by_id: serde_json::Map<String, serde_json::Value> = texts
+            .iter()
+            .map(|&(id, text)| (id.to_string(), text.into()))
+            .collect();
+        // Written inside a transaction that is rolled back: the tables stay empty.
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO temp.snippet_text (id, body)
+             SELECT CAST(key AS INTEGER), value FROM json_each(?1)",
+        )
+        .bind(serde_json::Value::Object(by_id).to_string())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO temp.snippet_fts (rowid, body) SELECT id, body FROM temp.snippet_text",
+        )
+        .execute(&mut *tx)
+        .await?;
+        let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT rowid, highlight(snippet_fts, 0, ?1, ?2) FROM temp.snippet_fts
+              WHERE snippet_fts MATCH ?3",
+        )
+        .bind(OPEN.to_string())
+        .bind(CLOSE.to_string())
+        .bind(expr)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.rollback().await?;
         for (rowid, marked) in rows {
             if let Some(marked) = marked {
                 out.entry(rowid).or_default().extend(mark_ranges(&marked));
@@ -2195,5 +2223,59 @@ mod scored_tests {
         let mut none = Scored::default();
         assert!(none.add(&[4, 8]));
         assert_eq!(none.rowids, [4, 8]);
+    }
+}
+
+#[cfg(test)]
+mod snippet_tests {
+    use super::*;
+    use crate::search::query::Query;
+    use sqlx::sqlite::SqlitePoolOptions;
+
+    /// Snippets are marked by the stemmed tokenizer (stems, phrases, case and
+    /// diacritics, prefixes), only in the texts given, and the snippet tables are left
+    /// empty for the next search on the connection.
+    #[tokio::test]
+    async fn highlights_mark_stems_phrases_and_prefixes_and_leave_nothing_behind() {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .after_connect(|conn, _| Box::pin(prepare_connection(conn)))
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        let texts = [
+            (7, "New sanctions on the Élysée; a sanction, negotiations."),
+            (9, "Nothing here but talks."),
+        ];
+        let plan = Query::parse("sanction \"the elysee\" negotiat*").plan();
+        let marks = highlights(&pool, &plan, &texts).await.unwrap();
+        let marked = |id: i64| {
+            let text = texts.iter().find(|t| t.0 == id).unwrap().1;
+            let chars: Vec<char> = text.chars().collect();
+            marks
+                .get(&id)
+                .map(|r| {
+                    r.iter()
+                        .map(|&(a, b)| chars[a..b].iter().collect::<String>())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            marked(7),
+            ["sanctions", "the Élysée", "sanction", "negotiations"]
+        );
+        assert!(marked(9).is_empty());
+        let left: i64 = sqlx::query_scalar(
+            "SELECT (SELECT count(*) FROM temp.snippet_text)
+                  + (SELECT count(*) FROM temp.snippet_fts WHERE snippet_fts MATCH 'sanction')",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(left, 0);
+        // The same connection highlights the next page on its own.
+        let again = highlights(&pool, &plan, &texts[1..]).await.unwrap();
+        assert!(again.is_empty());
     }
 }
