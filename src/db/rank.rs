@@ -474,22 +474,15 @@ mod tests {
     use super::*;
     use sqlx::Connection;
 
-    /// The Rust scores equal FTS5's `rank` bit for bit, single and several phrases.
-    #[tokio::test]
-    async fn scores_equal_fts5_bm25() {
+    /// A connection with the functions registered and an FTS5 table `t` of `texts`
+    /// (rowids from 1), created with `options` after its column.
+    async fn table(options: &str, texts: &[&str]) -> SqliteConnection {
         let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
         register(&mut conn).await.unwrap();
-        sqlx::query("CREATE VIRTUAL TABLE t USING fts5(body, tokenize = 'porter unicode61')")
+        sqlx::query(&format!("CREATE VIRTUAL TABLE t USING fts5(body{options})"))
             .execute(&mut conn)
             .await
             .unwrap();
-        let texts = [
-            "sanctions and more sanctions on the pipeline",
-            "the pipeline talks",
-            "no sanctions",
-            "a long text about talks, talks and talks that never mention the thing",
-            "pipeline pipeline pipeline sanctions talks",
-        ];
         for text in texts {
             sqlx::query("INSERT INTO t (body) VALUES (?1)")
                 .bind(text)
@@ -497,6 +490,20 @@ mod tests {
                 .await
                 .unwrap();
         }
+        conn
+    }
+
+    /// The Rust scores equal FTS5's `rank` bit for bit, single and several phrases.
+    #[tokio::test]
+    async fn scores_equal_fts5_bm25() {
+        let texts = [
+            "sanctions and more sanctions on the pipeline",
+            "the pipeline talks",
+            "no sanctions",
+            "a long text about talks, talks and talks that never mention the thing",
+            "pipeline pipeline pipeline sanctions talks",
+        ];
+        let mut conn = table(", tokenize = 'porter unicode61'", &texts).await;
         for query in [
             "sanction",
             "pipeline talks",
@@ -548,19 +555,7 @@ mod tests {
     /// gives, and an unknown token is an error, not a crash.
     #[tokio::test]
     async fn collectors_receive_the_matches() {
-        let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
-        register(&mut conn).await.unwrap();
-        sqlx::query("CREATE VIRTUAL TABLE t USING fts5(body)")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        for text in ["a b a", "b", "c", "a a a b b", "b a"] {
-            sqlx::query("INSERT INTO t (body) VALUES (?1)")
-                .bind(text)
-                .execute(&mut conn)
-                .await
-                .unwrap();
-        }
+        let mut conn = table("", &["a b a", "b", "c", "a a a b b", "b a"]).await;
         let collector = Collector::new();
         let n: i64 = sqlx::query_scalar(
             "SELECT count(x) FROM (SELECT communique_collect(t, ?1, 1) AS x
@@ -591,19 +586,7 @@ mod tests {
     /// once per row across a join; an unknown token is an error.
     #[tokio::test]
     async fn kept_rowids_reach_the_collector() {
-        let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
-        register(&mut conn).await.unwrap();
-        sqlx::query("CREATE VIRTUAL TABLE t USING fts5(body, detail = none)")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        for text in ["ab ac", "ab", "c", "ac ad", "ad"] {
-            sqlx::query("INSERT INTO t (body) VALUES (?1)")
-                .bind(text)
-                .execute(&mut conn)
-                .await
-                .unwrap();
-        }
+        let mut conn = table(", detail = none", &["ab ac", "ab", "c", "ac ad", "ad"]).await;
         let collector = Collector::new();
         let n: i64 = sqlx::query_scalar(
             "SELECT count(communique_keep(?1, t.rowid))
