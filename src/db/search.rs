@@ -1351,37 +1351,13 @@ fn scored_page(
     Some(best.page(req))
 }
 
-/// A row of a page by relevance: score, rowid, title only; ordered as SQL's
-/// `ORDER BY score, rowid`.
-#[derive(Debug, Clone, Copy)]
-struct Ranked(f64, i64, bool);
-
-impl PartialEq for Ranked {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for Ranked {}
-
-impl PartialOrd for Ranked {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Ranked {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0).then(self.1.cmp(&other.1))
-    }
-}
-
 /// The first `offset + limit` rows by relevance of all those offered, kept in a heap
 /// whose top is the worst kept: a search with hundreds of thousands of matches sorts
 /// only a page's worth of them.
 struct TopK {
     k: usize,
-    heap: BinaryHeap<Ranked>,
+    /// `(key, rowid, title only)`: keys are unique, as rowids are.
+    heap: BinaryHeap<(PageKey, i64, bool)>,
 }
 
 impl TopK {
@@ -1393,7 +1369,7 @@ impl TopK {
     }
 
     fn offer(&mut self, score: f64, rowid: i64, title_only: bool) {
-        let row = Ranked(score, rowid, title_only);
+        let row = (PageKey::Score(score, rowid), rowid, title_only);
         if self.heap.len() < self.k {
             self.heap.push(row);
         } else if let Some(mut worst) = self.heap.peek_mut() {
@@ -1409,9 +1385,7 @@ impl TopK {
             .into_sorted_vec()
             .into_iter()
             .skip(req.offset as usize)
-            .map(|Ranked(score, rowid, title_only)| {
-                (PageKey::Score(score, rowid), rowid, None, title_only)
-            })
+            .map(|(key, rowid, title_only)| (key, rowid, None, title_only))
             .collect()
     }
 }
