@@ -989,26 +989,20 @@ async fn from_index(
         }
     }
     if by_words || prefix_filter {
-        let mut sets = Vec::new();
-        for clauses in [&plan.prefix_clauses, &vec![plan.excluded_prefixes.clone()]] {
-            sets.push(if clauses.iter().all(Vec::is_empty) {
-                None
-            } else {
-                match prefix_rows(&mut tx, index, clauses).await? {
-                    Some(rows) => Some(rows),
-                    None => return Ok(None),
-                }
-            });
-        }
-        let (wanted, unwanted) = (&sets[0], &sets[1]);
-        let keep = |rowid: i64| {
-            wanted.as_ref().is_none_or(|w| w.contains(rowid))
-                && !unwanted.as_ref().is_some_and(|u| u.contains(rowid))
+        let Some(wanted) = optional_prefix_rows(&mut tx, index, &plan.prefix_clauses).await? else {
+            return Ok(None);
+        };
+        let excluded = std::slice::from_ref(&plan.excluded_prefixes);
+        let Some(unwanted) = optional_prefix_rows(&mut tx, index, excluded).await? else {
+            return Ok(None);
         };
         if by_words {
             body_scored.rowids = wanted.as_ref().map(RowSet::rowids).unwrap_or_default();
         }
-        body_scored.retain(keep);
+        body_scored.retain(|rowid| {
+            wanted.as_ref().is_none_or(|w| w.contains(rowid))
+                && !unwanted.as_ref().is_some_and(|u| u.contains(rowid))
+        });
     }
     let body = &body_scored.rowids;
     let title_pks = &title_scored.rowids;
@@ -1085,7 +1079,7 @@ async fn prefix_rows(
     clauses: &[Vec<String>],
 ) -> sqlx::Result<Option<RowSet>> {
     let bound = index.rowid_bound();
-    let mut matched: Option<Vec<u64>> = None;
+    let mut matched: Option<RowSet> = None;
     for clause in clauses {
         let mut words: Vec<&str> = clause
             .iter()
@@ -1095,7 +1089,7 @@ async fn prefix_rows(
         words.sort_unstable();
         words.dedup();
         if words.is_empty() {
-            return Ok(Some(RowSet(Vec::new())));
+            return Ok(Some(RowSet::new(0)));
         }
         let quoted: Vec<String> = words
             .iter()
@@ -1120,24 +1114,31 @@ async fn prefix_rows(
                 "collected matches differ from their count".into(),
             ));
         }
-        let mut bits = vec![0u64; bound.div_ceil(64)];
+        let mut rows = RowSet::new(bound);
         for rowid in rowids {
-            match usize::try_from(rowid) {
-                Ok(i) if i < bound => bits[i / 64] |= 1 << (i % 64),
-                _ => return Ok(None),
+            if usize::try_from(rowid).map_or(true, |i| i >= bound) {
+                return Ok(None);
             }
+            rows.insert(rowid);
         }
         matched = Some(match matched {
-            None => bits,
-            Some(mut all) => {
-                for (a, b) in all.iter_mut().zip(&bits) {
-                    *a &= b;
-                }
-                all
-            }
+            None => rows,
+            Some(all) => all.intersection(&rows),
         });
     }
-    Ok(Some(RowSet(matched.unwrap_or_default())))
+    Ok(Some(matched.unwrap_or_else(|| RowSet::new(0))))
+}
+
+/// [`prefix_rows`] of `clauses`, `Some(None)` when they hold no prefix at all.
+async fn optional_prefix_rows(
+    conn: &mut SqliteConnection,
+    index: &TurnIndex,
+    clauses: &[Vec<String>],
+) -> sqlx::Result<Option<Option<RowSet>>> {
+    if clauses.iter().all(Vec::is_empty) {
+        return Ok(Some(None));
+    }
+    Ok(prefix_rows(conn, index, clauses).await?.map(Some))
 }
 
 /// A set of rowids, one bit each.
@@ -1145,6 +1146,30 @@ async fn prefix_rows(
 struct RowSet(Vec<u64>);
 
 impl RowSet {
+    /// An empty set for rowids below `bound`.
+    fn new(bound: usize) -> RowSet {
+        RowSet(vec![0; bound.div_ceil(64)])
+    }
+
+    /// Adds `rowid`, if it is below the set's bound.
+    fn insert(&mut self, rowid: i64) {
+        if let Some(word) = usize::try_from(rowid)
+            .ok()
+            .and_then(|i| self.0.get_mut(i / 64))
+        {
+            *word |= 1 << (rowid % 64);
+        }
+    }
+
+    /// The rowids in both sets.
+    fn intersection(mut self, other: &RowSet) -> RowSet {
+        self.0.truncate(other.0.len());
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a &= b;
+        }
+        self
+    }
+
     fn contains(&self, rowid: i64) -> bool {
         usize::try_from(rowid).is_ok_and(|i| {
             self.0
